@@ -1,0 +1,43 @@
+import type { Config } from '../config.js';
+import { loadMnist } from '../data/index.js';
+import {
+  evaluateClassifier,
+  evaluateVae,
+  initBackend,
+  loadClassifier,
+  loadVae,
+  type TestMetrics,
+} from '../ml/index.js';
+import type { CommandOptions } from './io.js';
+import { MissingModelError } from './missing-model.js';
+
+/** `mnist-tui eval`: test metrics of whichever saved models exist, on the full test set. */
+export async function evalCommand(config: Config, { io, json }: CommandOptions): Promise<number> {
+  const backend = await initBackend(config.backend);
+  const [classifier, vae] = [await loadClassifier(config.modelsDir), await loadVae(config.modelsDir)];
+  if (classifier === undefined && vae === undefined) throw new MissingModelError('cnn', config.modelsDir);
+  const { test, source } = await loadMnist({ dataDir: config.dataDir });
+  const result: { event: 'eval'; backend: string; testImages: number; cnn?: TestMetrics; vae?: TestMetrics } = {
+    event: 'eval',
+    backend,
+    testImages: test.count,
+  };
+  if (classifier) result.cnn = evaluateClassifier(classifier.model, test);
+  if (vae) result.vae = evaluateVae(vae.vae, test, vae.metadata.seed);
+  if (json) {
+    io.out(JSON.stringify(result));
+    return 0;
+  }
+  io.out(`Test set: ${test.count} images from ${source}, backend ${backend}`);
+  io.out(
+    result.cnn?.testAccuracy !== undefined
+      ? `CNN test accuracy: ${(result.cnn.testAccuracy * 100).toFixed(2)}%`
+      : 'CNN: not trained (mnist-tui train cnn)',
+  );
+  io.out(
+    result.vae?.testNegElbo !== undefined
+      ? `VAE test -ELBO: ${result.vae.testNegElbo.toFixed(2)} nats/image`
+      : 'VAE: not trained (mnist-tui train vae)',
+  );
+  return 0;
+}

@@ -1,0 +1,8 @@
+/** A command needs a model that has not been trained yet. */
+export class MissingModelError extends Error {
+  override name = 'MissingModelError';
+
+  constructor(model: 'cnn' | 'vae', modelsDir: string) {
+    super(`no trained ${model.toUpperCase()} in ${modelsDir}; run: mnist-tui train ${model}`);
+  }
+}

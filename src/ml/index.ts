@@ -1,0 +1,10 @@
+export { initBackend, BackendError } from './backend.js';
+export { createClassifier, classifierLoss, NUM_CLASSES } from './cnn.js';
+export { createVae, vaeLoss, decodePoints, encodeImages, type Vae, type VaeOptions } from './vae.js';
+export { FlatAdam, DEFAULT_ADAM, type AdamOptions } from './adam.js';
+export { FlatParameters } from './parameters.js';
+export { classifyImages, evaluateClassifier, evaluateVae, type TestMetrics } from './evaluate.js';
+export { trainModel, TrainingError, type TrainOptions } from './train.js';
+export type { TrainEvent } from './events.js';
+export { saveModelSet, loadModelSet, resolveModelDir, ModelFileError, type ModelMetadata } from './model-store.js';
+export { loadClassifier, loadVae, type SavedClassifier, type SavedVae } from './saved-models.js';

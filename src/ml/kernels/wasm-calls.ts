@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/** The backend every kernel in this folder runs on. */
+export const WASM = 'wasm';
+
+/** What tfjs hands a kernelFunc, typed for the wasm backend and one kernel's inputs and attrs. */
+export interface WasmKernelArgs<Inputs extends string, Attrs = object> {
+  inputs: Record<Inputs, tf.TensorInfo>;
+  backend: BackendWasm;
+  attrs: Attrs;
+}
+
+/** Erases a typed wasm kernel body to what `tf.registerKernel` takes. */
+export function asKernelFunc<Inputs extends string, Attrs>(
+  func: (args: WasmKernelArgs<Inputs, Attrs>) => tf.TensorInfo,
+): tf.KernelFunc {
+  return func as unknown as tf.KernelFunc;
+}
+
+/**
+ * Kernel functions of the wasm backend as shipped, kept before we replace any of them, so our
+ * kernels can delegate to (and build on) the originals rather than to themselves.
+ */
+const stockKernels = new Map<string, tf.KernelConfig>();
+
+/** Remembers the stock kernel `name` (once), returning it, or undefined if wasm has none. */
+export function rememberStock(name: string): tf.KernelConfig | undefined {
+  if (!stockKernels.has(name)) {
+    const config = tf.getKernel(name, WASM);
+    if (config !== undefined) stockKernels.set(name, config);
+  }
+  return stockKernels.get(name);
+}
+
+/**
+ * Runs the wasm backend's own kernel `name` (the stock one where we replaced it) on TensorInfos.
+ * The result is a fresh TensorInfo the caller owns: pass it to `release` when done with it.
+ */
+export function runWasm(
+  name: string,
+  backend: BackendWasm,
+  inputs: Record<string, tf.TensorInfo>,
+  attrs: object = {},
+): tf.TensorInfo {
+  const config = stockKernels.get(name) ?? tf.getKernel(name, WASM);
+  if (config === undefined) throw new Error(`wasm backend has no kernel ${name}`);
+  return config.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+}
+
+/** Frees intermediates made inside a kernel. */
+export function release(backend: BackendWasm, ...infos: tf.TensorInfo[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}
+
+/** Transposes `x` by `perm` with the wasm Transpose kernel. */
+export function transpose(backend: BackendWasm, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
+  return runWasm('Transpose', backend, { x }, { perm });
+}
+
+/**
+ * A new, uninitialised float32 tensor on the wasm heap. Take `heapView`s only after a kernel's
+ * last allocation: growing the heap detaches every earlier view.
+ */
+export function allocate(backend: BackendWasm, shape: number[]): tf.TensorInfo {
+  return backend.makeOutput(shape, 'float32');
+}
+
+/** A Float32Array over `info`'s data on the wasm heap (no copy). */
+export function heapView(backend: BackendWasm, info: tf.TensorInfo): Float32Array {
+  return backend.typedArrayFromHeap(info) as Float32Array;
+}
+
+/** A stride-1 NHWC forward convolution on XNNPACK with explicit padding and filter dilation. */
+export function convolve(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  pad: tf.backend_util.ExplicitPadding,
+  dilations: [number, number] = [1, 1],
+): tf.TensorInfo {
+  return runWasm('Conv2D', backend, { x, filter }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations });
+}

