@@ -60,11 +60,14 @@ describe('parseIdx', () => {
 
   test('refuses truncated pixel data with the counts in the message', () => {
     const bytes = imagesFile(2).subarray(0, 16 + 1000);
-    assert.throws(() => parseIdx(bytes, NAME), (error: unknown) => {
-      assert.ok(error instanceof DataError);
-      assert.equal(error.message, `${NAME}: truncated: expected 1568 pixel bytes, found 1000`);
-      return true;
-    });
+    assert.throws(
+      () => parseIdx(bytes, NAME),
+      (error: unknown) => {
+        assert.ok(error instanceof DataError);
+        assert.equal(error.message, `${NAME}: truncated: expected 1568 pixel bytes, found 1000`);
+        return true;
+      },
+    );
   });
 
   test('refuses trailing bytes', () => {
@@ -118,17 +121,19 @@ describe('parseIdx under fuzzing', () => {
   });
 
   test('small dims with a payload of the wrong length', { timeout: FUZZ_TIMEOUT_MS }, () => {
-    const file = fc
-      .tuple(fc.array(fc.nat(4), { minLength: 1, maxLength: 3 }), fc.nat(80))
-      .map(([dims, length]) => {
-        const magic = dims.length === 1 ? IDX_LABELS_MAGIC : IDX_IMAGES_MAGIC;
-        return idxBytes(magic, dims, new Uint8Array(length));
-      });
+    const file = fc.tuple(fc.array(fc.nat(4), { minLength: 1, maxLength: 3 }), fc.nat(80)).map(([dims, length]) => {
+      const magic = dims.length === 1 ? IDX_LABELS_MAGIC : IDX_IMAGES_MAGIC;
+      return idxBytes(magic, dims, new Uint8Array(length));
+    });
     fc.assert(fc.property(file, checkContract), { numRuns: 300 });
   });
 
   test('random corruptions of a valid file', { timeout: FUZZ_TIMEOUT_MS }, () => {
-    const valid = idxBytes(IDX_IMAGES_MAGIC, [2, 3, 4], Array.from({ length: 24 }, (_, i) => i));
+    const valid = idxBytes(
+      IDX_IMAGES_MAGIC,
+      [2, 3, 4],
+      Array.from({ length: 24 }, (_, i) => i),
+    );
     const corruption = fc.record({
       writes: fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
       keep: fc.nat(valid.length),

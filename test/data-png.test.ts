@@ -139,7 +139,10 @@ test('strokes on a transparent canvas show whether they are black or white', () 
 });
 
 test('grey paper becomes black so that it does not count as ink', () => {
-  const { gray } = decodePngToGray(rgbaPng(40, 60, (x, y) => (inBar(x, y) ? [0, 0, 0, 255] : [200, 200, 200, 255]), 2), 'photo.png');
+  const { gray } = decodePngToGray(
+    rgbaPng(40, 60, (x, y) => (inBar(x, y) ? [0, 0, 0, 255] : [200, 200, 200, 255]), 2),
+    'photo.png',
+  );
   assert.equal(gray[0], 0);
   assert.ok(Math.abs(gray[30 * 40 + 20]! - 1) < 1e-6);
 });

@@ -80,7 +80,10 @@ describe('gathering a batch', () => {
       assert.deepEqual(unit.subarray(at, at + IMAGE_SIZE), unitView(train, index, 1));
       assert.deepEqual(normalised.subarray(at, at + IMAGE_SIZE), normalisedView(train, index, 1));
     });
-    assert.deepEqual([...gatherLabels(train, indices)], indices.map((i) => train.labels[i]));
+    assert.deepEqual(
+      [...gatherLabels(train, indices)],
+      indices.map((i) => train.labels[i]),
+    );
     assert.ok(gatherLabels(train, indices) instanceof Int32Array);
   });
 
@@ -118,8 +121,14 @@ describe('shuffledBatches', () => {
 
   test('cuts a permutation into batches, keeping the short last one', () => {
     const batches = shuffledBatches(1000, 128, 42, 0);
-    assert.deepEqual(batches.map((b) => b.length), [128, 128, 128, 128, 128, 128, 128, 104]);
-    assert.deepEqual(flat(batches).sort((a, b) => a - b), Array.from({ length: 1000 }, (_, i) => i));
+    assert.deepEqual(
+      batches.map((b) => b.length),
+      [128, 128, 128, 128, 128, 128, 128, 104],
+    );
+    assert.deepEqual(
+      flat(batches).sort((a, b) => a - b),
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
   });
 
   test('repeats per (seed, epoch) and differs across epochs and seeds', () => {

@@ -119,7 +119,7 @@ test('ascii output never contains an escape character', () => {
 
 /** The grey a pixel should come back as: snapped to the palette, via the percentages sixel uses. */
 function expectedSixelGrey(level: number): number {
-  const clamped = Math.min(1, Math.max(0, level));
+  const clamped = Number.isNaN(level) ? 0 : Math.min(1, Math.max(0, level));
   const percent = Math.round((Math.round(clamped * (SIXEL_GRAY_LEVELS - 1)) * 100) / (SIXEL_GRAY_LEVELS - 1));
   return Math.round((percent * 255) / 100);
 }

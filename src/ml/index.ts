@@ -3,6 +3,8 @@ export { createClassifier, classifierLoss, NUM_CLASSES } from './cnn.js';
 export { createVae, vaeLoss, decodePoints, encodeImages, type Vae, type VaeOptions } from './vae.js';
 export { FlatAdam, DEFAULT_ADAM, type AdamOptions } from './adam.js';
 export { FlatParameters } from './parameters.js';
+export { createStepper, type Stepper } from './stepper.js';
+export { createTask, type TrainTask } from './tasks.js';
 export { classifyImages, evaluateClassifier, evaluateVae, type TestMetrics } from './evaluate.js';
 export { trainModel, TrainingError, type TrainOptions } from './train.js';
 export type { TrainEvent } from './events.js';

@@ -1,12 +1,11 @@
 import type { Config, ModelName } from '../config.js';
 import { shuffledBatches, type Mnist } from '../data/index.js';
-import { FlatAdam } from './adam.js';
+import { DEFAULT_ADAM } from './adam.js';
 import type { TrainEvent } from './events.js';
 import { saveModelSet, type ModelMetadata } from './model-store.js';
-import { FlatParameters } from './parameters.js';
+import { createStepper } from './stepper.js';
 import { createTask, LEARNING_RATE_DECAY } from './tasks.js';
 import type { TestMetrics } from './evaluate.js';
-import * as tf from '@tensorflow/tfjs-core';
 
 export class TrainingError extends Error {
   override name = 'TrainingError';
@@ -22,6 +21,8 @@ export interface TrainOptions extends Pick<Config, 'batchSize' | 'seed' | 'model
   signal?: AbortSignal;
   /** Awaited between batches, so a caller can hold training (the TUI's pause). */
   gate?: () => Promise<void>;
+  /** Adam's initial step size; decays per epoch (see LEARNING_RATE_DECAY). */
+  learningRate?: number;
   /** Clock in milliseconds, injected so tests can fake it. */
   now?: () => number;
 }
@@ -37,10 +38,7 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
   const { model, epochs, batchSize, seed, onEvent, signal } = options;
   const now = options.now ?? (() => performance.now());
   const task = createTask(model, data.train, seed);
-  const params = new FlatParameters(task.variables);
-  const adam = new FlatAdam(params.size);
-  const flat = params.read();
-  const grads = new Float32Array(params.size);
+  const stepper = createStepper(task);
   const batchesPerEpoch = Math.ceil(data.train.count / batchSize);
   const lossHistory: number[] = [];
   let metrics: TestMetrics = {};
@@ -73,7 +71,8 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
   /** Runs the planned epochs; says 'cancelled' when the signal cut them short. */
   async function runEpochs(): Promise<'cancelled' | undefined> {
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      adam.learningRate = 1e-3 * LEARNING_RATE_DECAY[model] ** (epoch - 1);
+      stepper.adam.learningRate =
+        (options.learningRate ?? DEFAULT_ADAM.learningRate) * LEARNING_RATE_DECAY[model] ** (epoch - 1);
       const epochStart = now();
       let lossSum = 0;
       let seen = 0;
@@ -82,18 +81,13 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
         await options.gate?.();
         if (signal?.aborted) return 'cancelled';
         const indices = batches[b];
-        const { value, grads: named } = tf.variableGrads(() => task.batchLoss(indices, step), task.variables);
-        const loss = value.dataSync()[0];
-        value.dispose();
-        params.collect(named, grads);
+        const loss = stepper.step(indices, step);
         if (!Number.isFinite(loss)) {
           throw new TrainingError(
-            `${model}: loss became ${loss} in epoch ${epoch}, batch ${b + 1}; ` +
-              (epoch > 1 ? `the model of epoch ${epoch - 1} is kept` : 'nothing was saved'),
+            `${model}: training diverged (loss or gradients became NaN or infinite) in epoch ${epoch}, batch ${b + 1}; ` +
+              (epoch > 1 ? `the model of epoch ${epoch - 1} is kept` : 'any model saved before is unchanged'),
           );
         }
-        adam.apply(flat, grads);
-        params.write(flat);
         step += 1;
         lossSum += loss * indices.length;
         seen += indices.length;

@@ -1,23 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { convolve, release, runWasm, transpose, type WasmKernelArgs } from './wasm-calls.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { allocate, heapView, release, runWasm, transpose, type WasmKernelArgs } from './wasm-calls.js';
 
 /**
  * Conv2DBackpropFilter (the weight gradient of a convolution), which the stock wasm backend
- * lacks, as one forward convolution so that it runs on XNNPACK:
+ * lacks, as one plain matrix product on XNNPACK:
  *
- *   dW[kh, kw, ci, co] = Σ_{b, oh, ow} x[b, oh·sh + kh − top, ow·sw + kw − left, ci] · dy[b, oh, ow, co]
+ *   dW[k, co] = Σ_n patches[n, k] · dy[n, co]     k = (kh, kw, ci), n = (b, oh, ow)
  *
- * is a convolution whose "images" are the input channels, whose channels are the batch, whose
- * filter is dy and whose filter dilation is the forward stride:
- *
- *   x' = x transposed to [ci, h, w, b], f' = dy transposed to [oh, ow, b, co],
- *   conv(x', f', dilation = stride, padding top/left as forward) → [ci, kh, kw, co] → [kh, kw, ci, co].
+ * XNNPACK repacks the right-hand operand on every call (it is fresh each step), which costs more
+ * per element than the product, so the smaller of dy [n, co] and the patches [n, k] goes right:
+ * - k ≥ co (conv layers past the first): patchesᵀ [k, n] × dy [n, co], dy used in place;
+ * - k < co (e.g. a 1-channel input layer): (dyᵀ [co, n] × patches [n, k])ᵀ.
+ * (A forward convolution with dy as a dilated filter also works, but XNNPACK's convolution
+ * repacks its filter several times slower than its matrix product does.)
  */
-export function conv2DBackpropFilter({ inputs, backend, attrs }: WasmKernelArgs<'x' | 'dy', tf.Conv2DBackpropFilterAttrs>): tf.TensorInfo {
+export function conv2DBackpropFilter({
+  inputs,
+  backend,
+  attrs,
+}: WasmKernelArgs<'x' | 'dy', tf.Conv2DBackpropFilterAttrs>): tf.TensorInfo {
   const { x, dy } = inputs;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
   if (dataFormat === 'NCHW') throw new Error('wasm Conv2DBackpropFilter supports NHWC only');
-  const info = tf.backend_util.computeConv2DInfo(
+  const geometry = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filterShape,
     strides,
@@ -25,34 +31,62 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: WasmKernelArgs<
     pad,
     dimRoundingMode,
   );
-  const { inHeight, inWidth, inChannels, outHeight, outWidth, batchSize, filterHeight, filterWidth } = info;
-  const { strideHeight, strideWidth, padInfo } = info;
-  // Padding after the image that makes the output exactly filterHeight × filterWidth; negative
-  // when the forward pass never read the last rows/columns, which are then cropped away.
-  const bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - padInfo.top;
-  const right = filterWidth + (outWidth - 1) * strideWidth - inWidth - padInfo.left;
+  const { batchSize, outHeight, outWidth, outChannels, filterHeight, filterWidth, inChannels } = geometry;
+  const rows = batchSize * outHeight * outWidth; // n
+  const taps = filterHeight * filterWidth * inChannels; // k
+  const dyMatrix = { ...dy, shape: [rows, outChannels] }; // a view: same data, [n, co]
 
-  let images = transpose(backend, x, [3, 1, 2, 0]); // [ci, h, w, b]
-  if (bottom < 0 || right < 0) {
-    const cropped = runWasm(
-      'Slice',
-      backend,
-      { x: images },
-      { begin: [0, 0, 0, 0], size: [inChannels, inHeight + Math.min(bottom, 0), inWidth + Math.min(right, 0), batchSize] },
-    );
-    release(backend, images);
-    images = cropped;
+  if (taps >= outChannels) {
+    const patchesT = allocate(backend, [taps, rows]);
+    writePatches(heapView(backend, x), heapView(backend, patchesT), geometry, true);
+    const dw = runWasm('BatchMatMul', backend, { a: patchesT, b: dyMatrix }, { transposeA: false, transposeB: false });
+    release(backend, patchesT);
+    return { ...dw, shape: filterShape };
   }
-  const filter = transpose(backend, dy, [1, 2, 0, 3]); // [oh, ow, b, co]
-  const explicit: tf.backend_util.ExplicitPadding = [
-    [0, 0],
-    [padInfo.top, Math.max(bottom, 0)],
-    [padInfo.left, Math.max(right, 0)],
-    [0, 0],
-  ];
-  const grads = convolve(backend, images, filter, explicit, [strideHeight, strideWidth]); // [ci, kh, kw, co]
-  release(backend, images, filter);
-  const dw = transpose(backend, grads, [1, 2, 0, 3]); // [kh, kw, ci, co]
-  release(backend, grads);
-  return dw;
+  const patches = allocate(backend, [rows, taps]);
+  writePatches(heapView(backend, x), heapView(backend, patches), geometry, false);
+  const dyT = transpose(backend, dyMatrix, [1, 0]); // [co, n]
+  const dwT = runWasm('BatchMatMul', backend, { a: dyT, b: patches }, { transposeA: false, transposeB: false });
+  release(backend, patches, dyT);
+  const dw = transpose(backend, { ...dwT, shape: [outChannels, taps] }, [1, 0]); // [k, co]
+  release(backend, dwT);
+  return { ...dw, shape: filterShape };
+}
+
+/**
+ * im2col of NHWC `x`: patches[n, k] = x[b, oh·sh + kh − top, ow·sw + kw − left, ci] (0 outside
+ * the image), written as [n, k] or, `transposed`, as [k, n].
+ */
+export function writePatches(
+  x: Float32Array,
+  out: Float32Array,
+  geometry: tf.backend_util.Conv2DInfo,
+  transposed: boolean,
+): void {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = geometry;
+  const { strideHeight, strideWidth, padInfo } = geometry;
+  const rows = batchSize * outHeight * outWidth;
+  const taps = filterHeight * filterWidth * inChannels;
+  // Strides of (n, k) in `out`.
+  const nStride = transposed ? 1 : taps;
+  const kStride = transposed ? rows : 1;
+  let n = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = 0; ox < outWidth; ox++, n++) {
+        let k = 0;
+        for (let fy = 0; fy < filterHeight; fy++) {
+          const iy = oy * strideHeight + fy - padInfo.top;
+          for (let fx = 0; fx < filterWidth; fx++) {
+            const ix = ox * strideWidth + fx - padInfo.left;
+            const inside = iy >= 0 && iy < inHeight && ix >= 0 && ix < inWidth;
+            const from = ((b * inHeight + iy) * inWidth + ix) * inChannels;
+            let at = n * nStride + k * kStride;
+            for (let c = 0; c < inChannels; c++, at += kStride) out[at] = inside ? x[from + c] : 0;
+            k += inChannels;
+          }
+        }
+      }
+    }
+  }
 }

@@ -11,7 +11,11 @@ import { allocate, convolve, heapView, release, type WasmKernelArgs } from './wa
  * padded by filter − 1 − forward padding on each side. With stride 1 and non-negative padding the
  * convolution pads for us; otherwise dy is first spread into a zeroed, padded buffer in JS.
  */
-export function conv2DBackpropInput({ inputs, backend, attrs }: WasmKernelArgs<'dy' | 'filter', tf.Conv2DBackpropInputAttrs>): tf.TensorInfo {
+export function conv2DBackpropInput({
+  inputs,
+  backend,
+  attrs,
+}: WasmKernelArgs<'dy' | 'filter', tf.Conv2DBackpropInputAttrs>): tf.TensorInfo {
   const { dy, filter } = inputs;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
   if (dataFormat === 'NCHW') throw new Error('wasm Conv2DBackpropInput supports NHWC only');

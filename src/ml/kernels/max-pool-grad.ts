@@ -6,7 +6,11 @@ import { allocate, heapView, type WasmKernelArgs } from './wasm-calls.js';
  * and add dy there. Ties go to the first maximum in row-major window order, as on the cpu
  * backend. Per window the channel loop is innermost, so every read is a contiguous NHWC row.
  */
-export function maxPoolGrad({ inputs, backend, attrs }: WasmKernelArgs<'dy' | 'input' | 'output', tf.MaxPoolGradAttrs>): tf.TensorInfo {
+export function maxPoolGrad({
+  inputs,
+  backend,
+  attrs,
+}: WasmKernelArgs<'dy' | 'input' | 'output', tf.MaxPoolGradAttrs>): tf.TensorInfo {
   const { dy, input } = inputs;
   const { filterSize, strides, pad, dimRoundingMode } = attrs;
   const info = tf.backend_util.computePool2DInfo(

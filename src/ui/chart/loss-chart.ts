@@ -33,6 +33,8 @@ const MAX_DECIMALS = 6;
 /** A flat series is drawn mid-height in a band this fraction of its value wide. */
 const FLAT_BAND_FRACTION = 0.1;
 const FLAT_BAND_MIN = 1e-3;
+/** asciichart cannot label a one-line chart (it prints the row number), so a plot needs two. */
+const MIN_PLOT_LINES = 2;
 const LEGEND_MARKER = '──';
 const LEGEND_SEPARATOR = '  ';
 
@@ -99,9 +101,10 @@ function legend(plotted: { name: string; last: string; colour: string | undefine
 /**
  * Draws `series` in at most `width` columns and `height` lines: the plot on
  * top, a legend with each series' latest value on the last line (when
- * `height` ≥ 2). Series are downsampled independently, so each spans the
+ * `height` ≥ 3). Series are downsampled independently, so each spans the
  * width it needs from the left. With no finite values at all the chart is
- * the single line "no data yet".
+ * the single line "no data yet"; a box too small for labels and two rows
+ * gets "chart too small", cut to `width`.
  */
 export function renderLossChart(
   series: LossSeries[],
@@ -118,15 +121,22 @@ export function renderLossChart(
     .filter((s) => s.values.length > 0);
   if (withData.length === 0) return notice(EMPTY_MESSAGE, width);
 
-  const all = withData.flatMap((s) => s.values);
-  let low = Math.min(...all);
-  let high = Math.max(...all);
+  // A loop rather than Math.min(...values): long histories would overflow the argument stack.
+  let low = Infinity;
+  let high = -Infinity;
+  for (const s of withData) {
+    for (const v of s.values) {
+      low = Math.min(low, v);
+      high = Math.max(high, v);
+    }
+  }
   if (low === high) {
     const band = Math.max(Math.abs(low) * FLAT_BAND_FRACTION, FLAT_BAND_MIN);
     low -= band;
     high += band;
   }
-  const plotLines = height >= 2 ? height - 1 : 1;
+  const withLegend = height >= MIN_PLOT_LINES + 1;
+  const plotLines = withLegend ? height - 1 : height;
   // asciichart draws `rows + 1` lines for a span of `rows`.
   const rows = plotLines - 1;
   const decimals = decimalsFor((high - low) / Math.max(1, rows));
@@ -134,7 +144,7 @@ export function renderLossChart(
   // Label and gap fill the columns before the axis; each point then takes one
   // column and asciichart leaves one blank column after the last.
   const points = width - (labelWidth + LABEL_GAP.length) - 1;
-  if (points < 1 || height < 1) return notice(TOO_SMALL_MESSAGE, width);
+  if (points < 1 || plotLines < MIN_PLOT_LINES) return notice(TOO_SMALL_MESSAGE, width);
 
   // asciichart rounds each end of the range to a row separately and marks the
   // row of value 0 with a crossing. Lifting the data so its range is exactly
@@ -153,7 +163,7 @@ export function renderLossChart(
     format: (value) => formatTick(value + base, decimals).padStart(labelWidth) + LABEL_GAP,
   });
   const lines = chart.split('\n');
-  if (height < 2) return lines;
+  if (!withLegend) return lines;
   const lastValues = withData.map((s) => ({ ...s, last: formatTick(s.values[s.values.length - 1]!, decimals) }));
   return [...lines, legend(lastValues, width)];
 }

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadMnist, type Mnist } from '../src/data/index.js';
+import {
+  classifierLoss,
+  createClassifier,
+  createStepper,
+  createTask,
+  createVae,
+  decodePoints,
+  FlatAdam,
+  vaeLoss,
+} from '../src/ml/index.js';
+import { relativeError, useBackend } from './helpers/backends.js';
+
+describe('models', () => {
+  let data: Mnist;
+  before(async () => {
+    await useBackend('wasm');
+    data = await loadMnist({ limit: 256 });
+  });
+
+  it('the CNN maps [batch, 28, 28, 1] to 10 logits', () => {
+    const model = createClassifier(1);
+    const out = tf.tidy(() => (model.apply(tf.randomNormal([3, 28, 28, 1])) as tf.Tensor).shape);
+    assert.deepEqual(out, [3, 10]);
+    assert.equal(model.countParams(), 320 + 18496 + 3136 * 128 + 128 + 1290);
+    model.dispose();
+  });
+
+  it('the VAE encodes to a 2-D mean and log-variance and decodes to 784 probabilities', () => {
+    const vae = createVae({ latentDim: 2, seed: 1 });
+    const shapes = tf.tidy(() => (vae.encoder.apply(tf.randomUniform([4, 784])) as tf.Tensor[]).map((t) => t.shape));
+    assert.deepEqual(shapes, [
+      [4, 2],
+      [4, 2],
+    ]);
+    const pixels = decodePoints(vae, Float32Array.from([0, 0, 3, -3]));
+    assert.equal(pixels.length, 2 * 784);
+    assert.ok(pixels.every((p) => p > 0 && p < 1));
+    vae.encoder.dispose();
+    vae.decoder.dispose();
+  });
+
+  it('the classifier loss is the mean negative log-softmax of the true class', () => {
+    const logits = [
+      [2, -1, 0.5, 0, 0, 0, 0, 0, 0, 1],
+      [0, 0, 0, 3, 0, 0, -2, 0, 0, 0],
+    ];
+    const labels = [0, 6];
+    const expected =
+      logits.reduce((sum, row, i) => {
+        const logZ = Math.log(row.reduce((s, v) => s + Math.exp(v), 0));
+        return sum + (logZ - row[labels[i]]);
+      }, 0) / 2;
+    const loss = tf.tidy(() => classifierLoss(tf.tensor2d(logits), tf.tensor1d(labels, 'int32')).dataSync()[0]);
+    assert.ok(Math.abs(loss - expected) < 1e-5, `${loss} vs ${expected}`);
+  });
+
+  it('the VAE loss is summed BCE plus the analytic KL, per image', () => {
+    const vae = createVae({ latentDim: 2, seed: 3 });
+    const images = tf.randomUniform([2, 784], 0, 1, 'float32', 5) as tf.Tensor2D;
+    const noise = tf.tensor2d([
+      [0.3, -1.2],
+      [1.5, 0.1],
+    ]);
+    const loss = vaeLoss(vae, images, noise).dataSync()[0];
+    const [mu, logvar] = (vae.encoder.apply(images) as tf.Tensor[]).map((t) => t.arraySync() as number[][]);
+    const x = images.arraySync();
+    const noiseRows = noise.arraySync();
+    let expected = 0;
+    for (let i = 0; i < 2; i++) {
+      const z = mu[i].map((m, j) => m + noiseRows[i][j] * Math.exp(0.5 * logvar[i][j]));
+      const p = decodePoints(vae, Float32Array.from(z));
+      p.forEach((pi, k) => (expected -= x[i][k] * Math.log(pi) + (1 - x[i][k]) * Math.log(1 - pi)));
+      mu[i].forEach((m, j) => (expected -= 0.5 * (1 + logvar[i][j] - m * m - Math.exp(logvar[i][j]))));
+    }
+    expected /= 2;
+    assert.ok(Math.abs(loss - expected) / expected < 1e-4, `${loss} vs ${expected}`);
+    tf.dispose([images, noise]);
+    vae.encoder.dispose();
+    vae.decoder.dispose();
+  });
+
+  it('FlatAdam follows the same path as tfjs Adam', () => {
+    const start = [0.5, -1.5, 2, 0.25];
+    const target = tf.tensor1d([1, 2, -3, 0.5]);
+    const options = { learningRate: 0.05, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+    const reference = tf.variable(tf.tensor1d(start));
+    const tfAdam = tf.train.adam(options.learningRate, options.beta1, options.beta2, options.epsilon);
+    const ours = Float32Array.from(start);
+    const flatAdam = new FlatAdam(4, options);
+    for (let i = 0; i < 20; i++) {
+      tfAdam.minimize(() => tf.sum(tf.square(tf.sub(reference, target))) as tf.Scalar);
+      const grad = ours.map((v, j) => 2 * (v - [1, 2, -3, 0.5][j]));
+      flatAdam.apply(ours, grad);
+    }
+    assert.ok(relativeError(ours, reference.dataSync()) < 1e-5);
+    tf.dispose([reference, target]);
+    tfAdam.dispose();
+  });
+
+  for (const name of ['cnn', 'vae'] as const) {
+    it(`a ${name} training step leaks no tensors`, () => {
+      const task = createTask(name, data.train, 7);
+      const stepper = createStepper(task);
+      const batch = Int32Array.from({ length: 32 }, (_, i) => i);
+      stepper.step(batch, 0);
+      const before = tf.memory();
+      for (let i = 1; i <= 3; i++) assert.ok(Number.isFinite(stepper.step(batch, i)));
+      const after = tf.memory();
+      assert.equal(after.numTensors, before.numTensors);
+      assert.equal(after.numBytes, before.numBytes);
+      Object.values(task.parts).forEach((m) => m.dispose());
+    });
+  }
+});
