@@ -29,7 +29,8 @@ export async function generateCommand(config: Config, { io, json, z, out, scale 
     return 0;
   }
   const image = { width: IMAGE_SIDE, height: IMAGE_SIDE, pixels };
-  const plain = process.env.NO_COLOR !== undefined || process.env.TERM === 'dumb';
+  // NO_COLOR counts only when non-empty, as no-color.org asks.
+  const plain = Boolean(process.env.NO_COLOR) || process.env.TERM === 'dumb';
   const lines = plain ? renderAscii(image) : renderHalfBlocks(image, { colour: colourDepth(process.env) });
   lines.forEach((line) => io.out(line));
   io.err(`z = (${z.join(', ')}), backend ${backend}`);

@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { PNG } from 'pngjs';
+import { loadMnist } from '../src/data/index.js';
+import { encodeGrayPng } from '../src/data/png-digit.js';
+import { collect, jsonLines, runCli, startCli } from './helpers/cli.js';
+
+const temp = (prefix: string) => mkdtempSync(path.join(tmpdir(), `mnist-tui-cli-${prefix}-`));
+
+describe('command line', () => {
+  it('--help answers with the usage at once, without loading TensorFlow.js', async () => {
+    const started = Date.now();
+    const result = await runCli(['--help']);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /Usage[\s\S]*Options[\s\S]*Examples/);
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  it('--version prints the package version', async () => {
+    const result = await runCli(['--version']);
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout.trim(), JSON.parse(readFileSync('package.json', 'utf8')).version);
+  });
+
+  const usageErrors: [string, string[], RegExp][] = [
+    ['an unknown flag', ['train', 'cnn', '--epochz', '3'], /Unknown flag/],
+    ['an unknown command', ['dance'], /unknown command "dance"/],
+    ['train without a model', ['train'], /train needs one of cnn, vae or all/],
+    ['a bad number', ['train', 'cnn', '--epochs', 'ten'], /--epochs needs a positive integer, got "ten"/],
+    ['a bad backend', ['eval', '--backend', 'tpu'], /--backend must be one of auto, wasm, cpu/],
+    ['generate without --z', ['generate'], /generate needs --z X,Y/],
+    ['a malformed --z', ['generate', '--z', '1;2'], /--z needs two numbers/],
+    ['classify without a file', ['classify'], /classify needs exactly one PNG file/],
+  ];
+  for (const [what, args, message] of usageErrors) {
+    it(`${what} exits with code 2 and says so`, async () => {
+      const result = await runCli(args);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+    });
+  }
+
+  it('a missing data folder is one line naming the file, exit code 1', async () => {
+    const result = await runCli(['train', 'cnn', '--data-dir', temp('empty')]);
+    assert.equal(result.code, 1);
+    const lines = result.stderr.trim().split('\n');
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /^mnist-tui: .*train-images-idx3-ubyte/);
+  });
+
+  it('with --json, an error is a JSON event', async () => {
+    const dir = temp('bad');
+    writeFileSync(path.join(dir, 'train-images-idx3-ubyte'), Buffer.from([0, 0, 8, 1, 0, 0, 0, 0]));
+    const result = await runCli(['train', 'vae', '--json', '--data-dir', dir]);
+    assert.equal(result.code, 1);
+    const [event] = jsonLines(result.stdout);
+    assert.equal(event.event, 'error');
+    assert.match(String(event.message), /train-images-idx3-ubyte/);
+  });
+
+  it('commands that need models say how to train them', async () => {
+    const dir = temp('none');
+    for (const args of [['eval'], ['generate', '--z', '0,0'], ['classify', 'package.json']]) {
+      const result = await runCli([...args, '--models-dir', dir]);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.match(result.stderr, /mnist-tui: (no trained (CNN|VAE) in .*run: mnist-tui train|package.json: )/);
+    }
+  });
+});
+
+describe('command line with trained models', () => {
+  let modelsDir: string;
+  const trainEvents: Record<string, Record<string, unknown>[]> = {};
+
+  before(async () => {
+    modelsDir = temp('models');
+    for (const model of ['cnn', 'vae']) {
+      const result = await runCli([
+        'train',
+        model,
+        '--epochs',
+        '1',
+        '--limit',
+        '2000',
+        '--json',
+        '--models-dir',
+        modelsDir,
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      trainEvents[model] = jsonLines(result.stdout);
+    }
+  });
+
+  it('train --json prints start, one line per epoch and done', () => {
+    const cnn = trainEvents.cnn;
+    assert.deepEqual(
+      cnn.map((e) => e.event),
+      ['start', 'epoch', 'done'],
+    );
+    assert.equal(cnn[0].backend, 'wasm');
+    const epoch = cnn[1];
+    for (const key of ['loss', 'seconds', 'imagesPerSecond', 'testAccuracy']) assert.equal(typeof epoch[key], 'number');
+    assert.ok((epoch.testAccuracy as number) > 0.5, `accuracy after 2,000 images: ${epoch.testAccuracy}`);
+    const vaeEpoch = trainEvents.vae[1];
+    assert.ok((vaeEpoch.testNegElbo as number) > 0 && (vaeEpoch.testNegElbo as number) < 400);
+    assert.ok(existsSync(path.join(modelsDir, 'cnn', 'model', 'model.json')));
+    assert.ok(existsSync(path.join(modelsDir, 'vae', 'decoder', 'weights.bin')));
+  });
+
+  it('eval reports the saved models on the 10,000 test images, matching training', async () => {
+    const result = await runCli(['eval', '--json', '--models-dir', modelsDir]);
+    assert.equal(result.code, 0, result.stderr);
+    const [report] = jsonLines(result.stdout) as [{ testImages: number; cnn: { testAccuracy: number } }];
+    assert.equal(report.testImages, 10000);
+    assert.equal(report.cnn.testAccuracy, trainEvents.cnn[1].testAccuracy);
+  });
+
+  it('generate writes a PNG of the decoded digit at the asked scale', async () => {
+    const out = path.join(temp('png'), 'digit.png');
+    const result = await runCli(['generate', '--z', '0.5,-1', '--out', out, '--scale', '3', '--models-dir', modelsDir]);
+    assert.equal(result.code, 0, result.stderr);
+    const png = PNG.sync.read(readFileSync(out));
+    assert.equal(png.width, 84);
+    assert.equal(png.height, 84);
+    const values = new Set<number>();
+    for (let i = 0; i < png.data.length; i += 4) values.add(png.data[i]);
+    assert.ok(values.size > 10, 'a decoded digit has many gray levels');
+  });
+
+  it('generate draws half-blocks on a colour terminal and plain shades for NO_COLOR', async () => {
+    const blocks = await runCli(['generate', '--z', '0,0', '--models-dir', modelsDir], { COLORTERM: 'truecolor' });
+    assert.equal(blocks.code, 0, blocks.stderr);
+    const lines = blocks.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 14);
+    assert.match(blocks.stdout, /▀/);
+    assert.match(blocks.stdout, /\x1b\[38;2;/);
+    const plain = await runCli(['generate', '--z', '0,0', '--models-dir', modelsDir], { NO_COLOR: '1' });
+    assert.equal(plain.code, 0);
+    assert.doesNotMatch(plain.stdout, /\x1b/);
+    assert.equal(plain.stdout.trimEnd().split('\n').length, 28);
+  });
+
+  it('classify names the digit of real test images and gives ten probabilities', async () => {
+    const test = (await loadMnist({ limit: 1 })).test;
+    const dir = temp('classify');
+    let correct = 0;
+    for (let i = 0; i < 3; i++) {
+      const file = path.join(dir, `digit-${i}.png`);
+      writeFileSync(file, encodeGrayPng(test.images.subarray(i * 784, (i + 1) * 784), 28, 28, 4));
+      const result = await runCli(['classify', file, '--json', '--models-dir', modelsDir]);
+      assert.equal(result.code, 0, result.stderr);
+      const [answer] = jsonLines(result.stdout) as [{ digit: number; probabilities: number[] }];
+      assert.equal(answer.probabilities.length, 10);
+      assert.ok(Math.abs(answer.probabilities.reduce((a, b) => a + b) - 1) < 1e-4);
+      assert.equal(answer.digit, answer.probabilities.indexOf(Math.max(...answer.probabilities)));
+      if (answer.digit === test.labels[i]) correct += 1;
+    }
+    assert.ok(correct >= 2, `${correct}/3 test digits named correctly`);
+  });
+
+  it('a damaged PNG is a one-line error with exit code 1', async () => {
+    const file = path.join(temp('garbage'), 'broken.png');
+    writeFileSync(file, 'not a png at all');
+    const result = await runCli(['classify', file, '--models-dir', modelsDir]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr.trim(), /^mnist-tui: .*broken\.png: [^\n]+$/);
+  });
+
+  it('Ctrl-C stops training after the batch and keeps the last completed epoch', async () => {
+    const dir = temp('interrupt');
+    const child = startCli(['train', 'vae', '--epochs', '50', '--limit', '1000', '--json', '--models-dir', dir]);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('"event":"epoch"')) child.kill('SIGINT');
+    });
+    const result = await collect(child);
+    assert.equal(result.code, 130, result.stderr);
+    const events = jsonLines(result.stdout);
+    const done = events.at(-1);
+    assert.equal(done?.event, 'done');
+    assert.equal(done?.stopped, 'cancelled');
+    const metadata = JSON.parse(readFileSync(path.join(dir, 'vae', 'metadata.json'), 'utf8'));
+    assert.equal(metadata.epochs, done?.epochs);
+  });
+
+  it('a killed training run leaves a loadable model of a completed epoch', async () => {
+    const dir = temp('kill');
+    const child = startCli(['train', 'vae', '--epochs', '50', '--limit', '500', '--json', '--models-dir', dir]);
+    let epochs = 0;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      epochs += chunk.toString().split('"event":"epoch"').length - 1;
+      // Killing right after an epoch lands the signal inside the next save about as often as not.
+      if (epochs >= 2) child.kill('SIGKILL');
+    });
+    const result = await collect(child);
+    assert.equal(result.signal, 'SIGKILL');
+    const evaluated = await runCli(['eval', '--json', '--models-dir', dir]);
+    assert.equal(evaluated.code, 0, evaluated.stderr);
+    const metadata = JSON.parse(readFileSync(path.join(dir, 'vae', 'metadata.json'), 'utf8'));
+    assert.ok(metadata.epochs >= 2);
+  });
+});
