@@ -29,7 +29,8 @@ async function main(): Promise<void> {
       const { value, grads } = tf.variableGrads(() =>
         classifierLoss(model.apply(images, { training: true }) as tf.Tensor2D, labels),
       );
-      optimizer.applyGradients(grads as tf.NamedTensorMap as tf.NamedVariableMap);
+      // Gradients are plain tensors; Adam reads them as such despite the Variable-typed signature.
+      optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
       return value.dataSync()[0];
     });
 

@@ -1,6 +1,6 @@
 import { DEFAULT_EPOCHS, type Config, type ModelName } from '../config.js';
 import { loadMnist } from '../data/index.js';
-import { initBackend, trainModel, type TrainEvent } from '../ml/index.js';
+import { trainModel, type TrainEvent } from '../ml/index.js';
 import { UsageError } from './flags.js';
 import type { CommandOptions } from './io.js';
 import { epochLine, progressLine } from './progress.js';
@@ -19,8 +19,6 @@ export async function trainCommand(args: string[], config: Config, { io, json }:
     throw new UsageError(`train needs one of cnn, vae or all${target ? `, got "${args.join(' ')}"` : ''}`);
   }
   const data = await loadMnist({ dataDir: config.dataDir, limit: config.limit });
-  const backend = await initBackend(config.backend);
-  if (!json) io.err(`Training on ${data.train.count} images from ${data.source}, backend ${backend}`);
   const controller = new AbortController();
   const stop = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -39,7 +37,7 @@ export async function trainCommand(args: string[], config: Config, { io, json }:
         seed: config.seed,
         modelsDir: config.modelsDir,
         workers: config.workers,
-        backend,
+        backend: config.backend,
         signal: controller.signal,
         onEvent: json ? jsonReporter(io.out) : textReporter(io, epochs),
       });
@@ -59,6 +57,11 @@ function jsonReporter(out: (line: string) => void) {
 
 function textReporter(io: CommandOptions['io'], epochs: number) {
   return (event: TrainEvent) => {
+    if (event.event === 'start') {
+      io.err(
+        `Training ${event.model} on ${event.trainImages} images, backend ${event.backend}, ${event.workers} worker(s)`,
+      );
+    }
     if (event.event === 'batch') io.status(`\r\x1b[2K${progressLine(event, epochs)}`);
     if (event.event === 'epoch') {
       if (io.isTTY) io.status('\r\x1b[2K');

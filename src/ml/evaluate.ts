@@ -9,16 +9,37 @@ export interface TestMetrics {
   testNegElbo?: number;
 }
 
-/** Large enough to amortise kernel overhead, small enough to stay well under 100 MB. */
-const EVAL_BATCH = 500;
+/**
+ * A metric summed over part of the test set, so shards evaluated in different workers
+ * add up to exactly what one pass over the whole set gives.
+ */
+export interface PartialMetric {
+  kind: 'accuracy' | 'negElbo';
+  sum: number;
+  count: number;
+}
 
-function ranges(count: number): Int32Array[] {
+/**
+ * Images per evaluation batch: large enough to amortise kernel overhead, small enough to
+ * stay well under 100 MB. Shards must start at multiples of it (the VAE's noise is seeded
+ * per batch).
+ */
+export const EVAL_BATCH = 500;
+
+function batchesOf(start: number, end: number): Int32Array[] {
   const out: Int32Array[] = [];
-  for (let start = 0; start < count; start += EVAL_BATCH) {
-    const size = Math.min(EVAL_BATCH, count - start);
-    out.push(Int32Array.from({ length: size }, (_, i) => start + i));
+  for (let first = start; first < end; first += EVAL_BATCH) {
+    const size = Math.min(EVAL_BATCH, end - first);
+    out.push(Int32Array.from({ length: size }, (_, i) => first + i));
   }
   return out;
+}
+
+/** Adds up partial metrics into the figures people read. */
+export function combineMetrics(parts: PartialMetric[]): TestMetrics {
+  const sum = parts.reduce((s, p) => s + p.sum, 0);
+  const count = parts.reduce((s, p) => s + p.count, 0);
+  return parts[0]?.kind === 'accuracy' ? { testAccuracy: sum / count } : { testNegElbo: sum / count };
 }
 
 /** Class probabilities [count, 10] for normalised images [count*784]. */
@@ -30,9 +51,10 @@ export function classifyImages(model: tfl.LayersModel, normalised: Float32Array)
   });
 }
 
-export function evaluateClassifier(model: tfl.LayersModel, test: DigitSet): TestMetrics {
+/** Correct predictions among test images [start, end). */
+export function classifierCorrect(model: tfl.LayersModel, test: DigitSet, start = 0, end = test.count): PartialMetric {
   let correct = 0;
-  for (const indices of ranges(test.count)) {
+  for (const indices of batchesOf(start, end)) {
     const predicted = tf.tidy(() => {
       const x = tf.tensor4d(gatherNormalised(test, indices), [indices.length, IMAGE_SIDE, IMAGE_SIDE, 1]);
       return tf.argMax(model.apply(x) as tf.Tensor2D, 1).dataSync();
@@ -41,19 +63,28 @@ export function evaluateClassifier(model: tfl.LayersModel, test: DigitSet): Test
       if (predicted[i] === test.labels[index]) correct += 1;
     });
   }
-  return { testAccuracy: correct / test.count };
+  return { kind: 'accuracy', sum: correct, count: end - start };
+}
+
+/** Summed single-sample −ELBO of test images [start, end), with noise seeded per batch. */
+export function vaeNegElboSum(vae: Vae, test: DigitSet, seed: number, start = 0, end = test.count): PartialMetric {
+  let total = 0;
+  for (const indices of batchesOf(start, end)) {
+    const batch = indices[0] / EVAL_BATCH;
+    total += tf.tidy(() => {
+      const x = tf.tensor2d(gatherUnit(test, indices), [indices.length, IMAGE_SIZE]);
+      const noise = tf.randomNormal([indices.length, vae.latentDim], 0, 1, 'float32', seed + batch) as tf.Tensor2D;
+      return vaeLoss(vae, x, noise).dataSync()[0] * indices.length;
+    });
+  }
+  return { kind: 'negElbo', sum: total, count: end - start };
+}
+
+export function evaluateClassifier(model: tfl.LayersModel, test: DigitSet): TestMetrics {
+  return combineMetrics([classifierCorrect(model, test)]);
 }
 
 /** Single-sample −ELBO with seeded noise, so the figure repeats for the same model. */
 export function evaluateVae(vae: Vae, test: DigitSet, seed: number): TestMetrics {
-  let total = 0;
-  ranges(test.count).forEach((indices, batch) => {
-    const loss = tf.tidy(() => {
-      const x = tf.tensor2d(gatherUnit(test, indices), [indices.length, IMAGE_SIZE]);
-      const noise = tf.randomNormal([indices.length, vae.latentDim], 0, 1, 'float32', seed + batch) as tf.Tensor2D;
-      return vaeLoss(vae, x, noise).dataSync()[0];
-    });
-    total += loss * indices.length;
-  });
-  return { testNegElbo: total / test.count };
+  return combineMetrics([vaeNegElboSum(vae, test, seed)]);
 }

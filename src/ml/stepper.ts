@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FlatAdam } from './adam.js';
 import { FlatParameters } from './parameters.js';
 import type { TrainTask } from './tasks.js';
+import { allFinite } from './engine/engine.js';
 
 /** One optimiser step at a time over a task's variables, with Adam kept in flat arrays. */
 export interface Stepper {
@@ -33,9 +34,4 @@ export function createStepper(task: TrainTask): Stepper {
       return loss;
     },
   };
-}
-
-function allFinite(values: Float32Array): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
 }

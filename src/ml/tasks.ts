@@ -4,7 +4,7 @@ import { gatherLabels, gatherNormalised, gatherUnit, IMAGE_SIDE, IMAGE_SIZE, typ
 import type { ModelName } from '../config.js';
 import { classifierLoss, createClassifier } from './cnn.js';
 import { createVae, vaeLoss, type Vae } from './vae.js';
-import { evaluateClassifier, evaluateVae, type TestMetrics } from './evaluate.js';
+import { classifierCorrect, vaeNegElboSum, type PartialMetric } from './evaluate.js';
 
 /** What the training loop needs to know about one model, whichever it is. */
 export interface TrainTask {
@@ -12,7 +12,8 @@ export interface TrainTask {
   variables: tf.Variable[];
   /** Loss of the batch of training images at `indices`; `step` varies the VAE's noise. */
   batchLoss(indices: Int32Array, step: number): tf.Scalar;
-  evaluate(test: DigitSet): TestMetrics;
+  /** The test metric summed over test images [start, end). */
+  evaluate(test: DigitSet, start?: number, end?: number): PartialMetric;
   /** The layers models to save, keyed by their folder name. */
   parts: Record<string, tfl.LayersModel>;
 }
@@ -36,7 +37,7 @@ function cnnTask(train: DigitSet, seed: number): TrainTask {
         return classifierLoss(model.apply(x) as tf.Tensor2D, labels);
       });
     },
-    evaluate: (test) => evaluateClassifier(model, test),
+    evaluate: (test, start, end) => classifierCorrect(model, test, start, end),
     parts: { model },
   };
 }
@@ -59,7 +60,7 @@ function vaeTask(train: DigitSet, seed: number): TrainTask {
         return vaeLoss(vae, x, noise);
       });
     },
-    evaluate: (test) => evaluateVae(vae, test, seed),
+    evaluate: (test, start, end) => vaeNegElboSum(vae, test, seed, start, end),
     parts: { encoder: vae.encoder, decoder: vae.decoder },
   };
 }

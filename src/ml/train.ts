@@ -1,11 +1,11 @@
 import type { Config, ModelName } from '../config.js';
 import { shuffledBatches, type Mnist } from '../data/index.js';
 import { DEFAULT_ADAM } from './adam.js';
-import type { TrainEvent } from './events.js';
-import { saveModelSet, type ModelMetadata } from './model-store.js';
-import { createStepper } from './stepper.js';
-import { createTask, LEARNING_RATE_DECAY } from './tasks.js';
+import { createLocalEngine, createWorkerEngine, type TrainEngine } from './engine/index.js';
 import type { TestMetrics } from './evaluate.js';
+import type { TrainEvent } from './events.js';
+import type { ModelMetadata } from './model-store.js';
+import { LEARNING_RATE_DECAY } from './tasks.js';
 
 export class TrainingError extends Error {
   override name = 'TrainingError';
@@ -14,8 +14,14 @@ export class TrainingError extends Error {
 export interface TrainOptions extends Pick<Config, 'batchSize' | 'seed' | 'modelsDir' | 'workers'> {
   model: ModelName;
   epochs: number;
-  /** Name of the backend in use, recorded in the metadata. */
+  /** Requested backend (`auto`, `wasm`, `cpu`); the one used is reported in the start event. */
   backend: string;
+  /**
+   * `threads` runs every step in worker threads (even with one worker, which keeps the
+   * calling thread free for a UI); `local` computes in the calling thread. By default,
+   * threads when `workers` > 1.
+   */
+  engine?: 'local' | 'threads';
   onEvent: (event: TrainEvent) => void;
   /** Aborting stops after the current batch; the last completed epoch stays saved. */
   signal?: AbortSignal;
@@ -27,64 +33,63 @@ export interface TrainOptions extends Pick<Config, 'batchSize' | 'seed' | 'model
   now?: () => number;
 }
 
-/** How often (in batches) progress is reported; each report costs a loss read-back. */
+/** How often (in batches) progress is reported. */
 const REPORT_EVERY = 5;
 
 /**
  * Trains one model on `data`, saving it after every completed epoch. Throws TrainingError
- * when the loss stops being finite; the copy saved after the previous epoch is kept.
+ * when the loss or gradients stop being finite; the copy saved before is kept.
  */
 export async function trainModel(data: Mnist, options: TrainOptions): Promise<TestMetrics> {
   const { model, epochs, batchSize, seed, onEvent, signal } = options;
   const now = options.now ?? (() => performance.now());
-  const task = createTask(model, data.train, seed);
-  const stepper = createStepper(task);
-  const batchesPerEpoch = Math.ceil(data.train.count / batchSize);
-  const lossHistory: number[] = [];
-  let metrics: TestMetrics = {};
-  let step = 0;
-  const started = now();
-  onEvent({
-    event: 'start',
-    model,
-    epochs,
-    batchesPerEpoch,
-    trainImages: data.train.count,
-    backend: options.backend,
-    workers: options.workers,
-  });
+  const threaded = (options.engine ?? (options.workers > 1 ? 'threads' : 'local')) === 'threads';
+  const engineOptions = { model, seed, backend: options.backend };
+  const engine = threaded
+    ? await createWorkerEngine(data, { ...engineOptions, workers: options.workers })
+    : await createLocalEngine(data, engineOptions);
   try {
-    const stopped = await runEpochs();
-    onEvent({
-      event: 'done',
-      model,
-      epochs: lossHistory.length,
-      seconds: (now() - started) / 1000,
-      ...(stopped ? { stopped } : {}),
-      ...metrics,
-    });
-    return metrics;
+    return await runEpochs(engine);
   } finally {
-    for (const part of Object.values(task.parts)) part.dispose();
+    await engine.dispose();
   }
 
-  /** Runs the planned epochs; says 'cancelled' when the signal cut them short. */
-  async function runEpochs(): Promise<'cancelled' | undefined> {
+  async function runEpochs(engine: TrainEngine): Promise<TestMetrics> {
+    const batchesPerEpoch = Math.ceil(data.train.count / batchSize);
+    const lossHistory: number[] = [];
+    let metrics: TestMetrics = {};
+    let step = 0;
+    const started = now();
+    const done = (stopped?: 'cancelled') => {
+      const seconds = (now() - started) / 1000;
+      onEvent({
+        event: 'done',
+        model,
+        epochs: lossHistory.length,
+        seconds,
+        ...(stopped ? { stopped } : {}),
+        ...metrics,
+      });
+      return metrics;
+    };
+    const { backend, workers } = engine;
+    onEvent({ event: 'start', model, epochs, batchesPerEpoch, trainImages: data.train.count, backend, workers });
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      stepper.adam.learningRate =
-        (options.learningRate ?? DEFAULT_ADAM.learningRate) * LEARNING_RATE_DECAY[model] ** (epoch - 1);
+      const baseRate = options.learningRate ?? DEFAULT_ADAM.learningRate;
+      engine.setLearningRate(baseRate * LEARNING_RATE_DECAY[model] ** (epoch - 1));
       const epochStart = now();
       let lossSum = 0;
       let seen = 0;
       const batches = shuffledBatches(data.train.count, batchSize, seed, epoch);
       for (let b = 0; b < batches.length; b++) {
         await options.gate?.();
-        if (signal?.aborted) return 'cancelled';
+        if (signal?.aborted) return done('cancelled');
         const indices = batches[b];
-        const loss = stepper.step(indices, step);
-        if (!Number.isFinite(loss)) {
+        const loss = await engine.step(indices, step);
+        if (Number.isNaN(loss)) {
           throw new TrainingError(
-            `${model}: training diverged (loss or gradients became NaN or infinite) in epoch ${epoch}, batch ${b + 1}; ` +
+            `${model}: training diverged (loss or gradients became NaN or infinite) in epoch ${epoch}, ` +
+              `batch ${b + 1}; ` +
               (epoch > 1 ? `the model of epoch ${epoch - 1} is kept` : 'any model saved before is unchanged'),
           );
         }
@@ -104,12 +109,13 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
             imagesPerSecond: rate,
             etaSeconds: remaining / rate,
           });
+          // Lets signals and UI input through between batches.
           await new Promise((resolve) => setImmediate(resolve));
         }
       }
       const seconds = (now() - epochStart) / 1000;
       const epochLoss = lossSum / seen;
-      metrics = task.evaluate(data.test);
+      metrics = await engine.evaluate();
       lossHistory.push(epochLoss);
       const metadata: ModelMetadata = {
         model,
@@ -119,16 +125,16 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
         epochsPlanned: epochs,
         batchSize,
         seed,
-        backend: options.backend,
-        workers: options.workers,
+        backend,
+        workers,
         metrics,
         lossHistory,
         date: new Date().toISOString(),
       };
-      await saveModelSet(options.modelsDir, model, task.parts, metadata);
+      await engine.save(options.modelsDir, metadata);
       onEvent({ event: 'epoch', model, epoch, loss: epochLoss, seconds, imagesPerSecond: seen / seconds, ...metrics });
-      if (signal?.aborted && epoch < epochs) return 'cancelled';
+      if (signal?.aborted && epoch < epochs) return done('cancelled');
     }
-    return undefined;
+    return done();
   }
 }

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { allocate, heapView, release, runWasm, transpose, type WasmKernelArgs } from './wasm-calls.js';
 
 /**

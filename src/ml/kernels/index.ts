@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { batchMatMul } from './batch-mat-mul.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
+import { cast, identity } from './identity.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { sum } from './sum.js';
 import { asKernelFunc, rememberStock, WASM } from './wasm-calls.js';
@@ -15,6 +16,8 @@ const TRAINING_KERNELS: ReadonlyArray<[string, tf.KernelFunc]> = [
   ['MaxPoolGrad', asKernelFunc(maxPoolGrad)],
   ['BatchMatMul', asKernelFunc(batchMatMul)],
   ['Sum', asKernelFunc(sum)],
+  ['Identity', asKernelFunc(identity)],
+  ['Cast', asKernelFunc(cast)],
 ];
 
 /**

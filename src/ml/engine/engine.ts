@@ -1,0 +1,49 @@
+import type { ModelName } from '../../config.js';
+import type { TestMetrics } from '../evaluate.js';
+import type { ModelMetadata } from '../model-store.js';
+
+/**
+ * Where training steps run: in this thread, or spread over worker threads. The epoch loop
+ * in train.ts drives either through this interface.
+ */
+export interface TrainEngine {
+  /** The backend the computation actually runs on. */
+  readonly backend: string;
+  /** How many replicas share each batch. */
+  readonly workers: number;
+  setLearningRate(learningRate: number): void;
+  /**
+   * One optimiser step on the training images at `indices`. Returns the batch's mean loss,
+   * or NaN when the loss or a gradient was not finite (then the weights are left unchanged).
+   */
+  step(indices: Int32Array, step: number): Promise<number>;
+  /** Metrics on the whole test set. */
+  evaluate(): Promise<TestMetrics>;
+  /** Writes the current weights as `modelsDir/<model>/` (atomically). */
+  save(modelsDir: string, metadata: ModelMetadata): Promise<void>;
+  /** Frees tensors and threads; the engine is unusable afterwards. */
+  dispose(): Promise<void>;
+}
+
+export interface EngineOptions {
+  model: ModelName;
+  seed: number;
+  /** Requested backend name (`auto`, `wasm`, `cpu`). */
+  backend: string;
+}
+
+/** Splits `count` items into `parts` contiguous [start, end) ranges, sizes differing by at most one. */
+export function splitEvenly(count: number, parts: number): [number, number][] {
+  return Array.from({ length: parts }, (_, i) => [
+    Math.floor((i * count) / parts),
+    Math.floor(((i + 1) * count) / parts),
+  ]);
+}
+
+/** Noise seeds of different shards of one step must differ, or replicas would draw the same noise. */
+export const MAX_SHARDS = 64;
+
+export function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}

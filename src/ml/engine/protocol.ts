@@ -1,0 +1,24 @@
+import type { ModelName } from '../../config.js';
+import type { DigitSet } from '../../data/index.js';
+import type { PartialMetric } from '../evaluate.js';
+import type { ModelMetadata } from '../model-store.js';
+
+/**
+ * Messages between the coordinator and a training worker. Each worker answers requests in
+ * order, one reply per request. `version` names the coordinator's current weights: a worker
+ * whose copy is older reloads them from shared memory before it computes.
+ */
+export type WorkerRequest =
+  | { type: 'init'; model: ModelName; seed: number; backend: string; train: DigitSet; test: DigitSet }
+  | { type: 'attach'; params: Float32Array; grads: Float32Array; publish: boolean }
+  | { type: 'step'; version: number; indices: Int32Array; noiseKey: number }
+  | { type: 'evaluate'; version: number; start: number; end: number }
+  | { type: 'save'; version: number; modelsDir: string; metadata: ModelMetadata };
+
+export type WorkerReply =
+  | { type: 'ready'; backend: string; size: number }
+  | { type: 'attached' }
+  | { type: 'stepped'; loss: number }
+  | { type: 'evaluated'; metric: PartialMetric }
+  | { type: 'saved' }
+  | { type: 'error'; name: string; message: string };

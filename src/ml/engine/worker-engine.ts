@@ -1,0 +1,159 @@
+import { Worker } from 'node:worker_threads';
+import type { DigitSet, Mnist } from '../../data/index.js';
+import { FlatAdam } from '../adam.js';
+import { BackendError } from '../backend.js';
+import { combineMetrics, EVAL_BATCH } from '../evaluate.js';
+import { ModelFileError } from '../model-store.js';
+import { allFinite, MAX_SHARDS, splitEvenly, type EngineOptions, type TrainEngine } from './engine.js';
+import type { WorkerReply, WorkerRequest } from './protocol.js';
+
+/** Errors that keep their type across the thread boundary, so the CLI can say them in one line. */
+const KNOWN_ERRORS: Record<string, new (message: string) => Error> = { BackendError, ModelFileError };
+
+/** A worker thread with a FIFO of pending replies. */
+class Replica {
+  private readonly worker: Worker;
+  private readonly pending: { resolve(reply: WorkerReply): void; reject(error: Error): void }[] = [];
+
+  constructor() {
+    this.worker = new Worker(new URL('./train-worker.js', import.meta.url));
+    this.worker.on('message', (reply: WorkerReply) => {
+      const waiter = this.pending.shift();
+      if (reply.type === 'error') {
+        const Kind = KNOWN_ERRORS[reply.name] ?? Error;
+        waiter?.reject(new Kind(reply.message));
+      } else waiter?.resolve(reply);
+    });
+    this.worker.on('error', (error) => this.pending.splice(0).forEach((w) => w.reject(error)));
+    this.worker.on('exit', (code) =>
+      this.pending.splice(0).forEach((w) => w.reject(new Error(`training worker exited with code ${code}`))),
+    );
+  }
+
+  request<T extends WorkerReply['type']>(message: WorkerRequest): Promise<Extract<WorkerReply, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ resolve: resolve as (reply: WorkerReply) => void, reject });
+      this.worker.postMessage(message);
+    });
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+/** Copies a set into shared memory once, so every worker reads the same bytes without copies. */
+function share(set: DigitSet): DigitSet {
+  const copy = (source: Uint8Array) => {
+    const target = new Uint8Array(new SharedArrayBuffer(source.byteLength));
+    target.set(source);
+    return target;
+  };
+  return { images: copy(set.images), labels: copy(set.labels), count: set.count };
+}
+
+/**
+ * Data-parallel training over `workers` threads, each with its own backend (the wasm
+ * backend is single-threaded in Node). Every step, each replica computes the gradient of its
+ * shard of the batch; this thread averages them weighted by shard size, applies Adam to the
+ * one shared copy of the weights, and the replicas reload it before their next step. The
+ * result equals one big-batch step, whatever the number of workers.
+ */
+export async function createWorkerEngine(
+  data: Mnist,
+  options: EngineOptions & { workers: number },
+): Promise<TrainEngine> {
+  const count = Math.max(1, Math.min(options.workers, MAX_SHARDS));
+  const replicas = Array.from({ length: count }, () => new Replica());
+  try {
+    const train = share(data.train);
+    const test = share(data.test);
+    const ready = await Promise.all(
+      replicas.map((r) =>
+        r.request<'ready'>({
+          type: 'init',
+          model: options.model,
+          seed: options.seed,
+          backend: options.backend,
+          train,
+          test,
+        }),
+      ),
+    );
+    const size = ready[0].size;
+    const params = new Float32Array(new SharedArrayBuffer(size * 4));
+    const slots = replicas.map(() => new Float32Array(new SharedArrayBuffer(size * 4)));
+    await replicas[0].request({ type: 'attach', params, grads: slots[0], publish: true });
+    await Promise.all(
+      replicas.slice(1).map((r, i) => r.request({ type: 'attach', params, grads: slots[i + 1], publish: false })),
+    );
+    return engineOver(replicas, params, slots, ready[0].backend, data.test.count);
+  } catch (error) {
+    await Promise.all(replicas.map((r) => r.terminate()));
+    throw error;
+  }
+}
+
+function engineOver(
+  replicas: Replica[],
+  params: Float32Array,
+  slots: Float32Array[],
+  backend: string,
+  testCount: number,
+): TrainEngine {
+  const adam = new FlatAdam(params.length);
+  const combined = new Float32Array(params.length);
+  // Worker 0 published the initial weights; the others load them on their first request.
+  let version = 1;
+  const evalShards = splitEvenly(Math.ceil(testCount / EVAL_BATCH), replicas.length).map(([a, b]) => [
+    a * EVAL_BATCH,
+    Math.min(b * EVAL_BATCH, testCount),
+  ]);
+  return {
+    backend,
+    workers: replicas.length,
+    setLearningRate(learningRate) {
+      adam.learningRate = learningRate;
+    },
+    async step(indices, step) {
+      const shards = splitEvenly(indices.length, replicas.length);
+      const replies = await Promise.all(
+        replicas.map((r, i) =>
+          r.request<'stepped'>({
+            type: 'step',
+            version,
+            indices: indices.slice(shards[i][0], shards[i][1]),
+            noiseKey: step * MAX_SHARDS + i,
+          }),
+        ),
+      );
+      let loss = 0;
+      combined.fill(0);
+      replies.forEach((reply, i) => {
+        const weight = (shards[i][1] - shards[i][0]) / indices.length;
+        if (weight === 0) return;
+        loss += weight * reply.loss;
+        const slot = slots[i];
+        for (let j = 0; j < combined.length; j++) combined[j] += weight * slot[j];
+      });
+      if (!Number.isFinite(loss) || !allFinite(combined)) return NaN;
+      adam.apply(params, combined);
+      version += 1;
+      return loss;
+    },
+    async evaluate() {
+      const replies = await Promise.all(
+        replicas.map((r, i) =>
+          r.request<'evaluated'>({ type: 'evaluate', version, start: evalShards[i][0], end: evalShards[i][1] }),
+        ),
+      );
+      return combineMetrics(replies.map((r) => r.metric).filter((m) => m.count > 0));
+    },
+    async save(modelsDir, metadata) {
+      await replicas[0].request({ type: 'save', version, modelsDir, metadata });
+    },
+    async dispose() {
+      await Promise.all(replicas.map((r) => r.terminate()));
+    },
+  };
+}

@@ -1,0 +1,245 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core's node bundle registers no gradients; tfjs-layers' bundle does, on import.
+import '@tensorflow/tfjs-layers';
+import { registerWasmTrainingKernels } from '../src/ml/kernels/index.js';
+
+/** Largest tolerated max|wasm − cpu| / max|cpu|. */
+const TOLERANCE = 1e-4;
+/** Random shapes tried per kernel. */
+const CASES = 40;
+
+type Rng = () => number;
+
+/** mulberry32: a small seeded generator, so failures reproduce. */
+function seeded(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
+const pick = <T>(rng: Rng, options: readonly T[]): T => options[Math.floor(rng() * options.length)];
+
+/** Values in ±[0.1, 1]: never zero, so a kernel that drops a term cannot pass by accident. */
+function values(rng: Rng, shape: number[]): Float32Array {
+  const out = new Float32Array(shape.reduce((p, d) => p * d, 1));
+  for (let i = 0; i < out.length; i++) out[i] = (rng() < 0.5 ? -1 : 1) * (0.1 + 0.9 * rng());
+  return out;
+}
+
+/** Runs `compute` on wasm (with our kernels) and on cpu and returns both results' data. */
+async function onBoth(compute: () => tf.Tensor | tf.Tensor[]): Promise<[Float32Array[], Float32Array[]]> {
+  const results: Float32Array[][] = [];
+  for (const backend of ['wasm', 'cpu']) {
+    await tf.setBackend(backend);
+    results.push(
+      tf.tidy(() => {
+        const out = compute();
+        return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
+      }),
+    );
+  }
+  await tf.setBackend('wasm');
+  return [results[0], results[1]];
+}
+
+function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: sizes differ`);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  const error = diff / Math.max(scale, 1e-30);
+  assert.ok(error <= TOLERANCE, `${what}: relative error ${error.toExponential(2)}`);
+}
+
+async function assertMatchesCpu(compute: () => tf.Tensor | tf.Tensor[], what: string): Promise<void> {
+  const [wasm, cpu] = await onBoth(compute);
+  wasm.forEach((w, i) => assertClose(w, cpu[i], `${what} #${i}`));
+}
+
+type Pad = 'same' | 'valid';
+
+/** A random NHWC convolution geometry that produces a non-empty output. */
+function randomConv(rng: Rng) {
+  const filter: [number, number] = [int(rng, 1, 4), int(rng, 1, 4)];
+  const strides: [number, number] = [pick(rng, [1, 2]), pick(rng, [1, 2])];
+  const pad: Pad = pick(rng, ['same', 'valid']);
+  const inShape: [number, number, number, number] = [
+    int(rng, 1, 5),
+    int(rng, filter[0], 12),
+    int(rng, filter[1], 12),
+    pick(rng, [1, 2, 3, 8, 16, 32, 64]),
+  ];
+  const filterShape: [number, number, number, number] = [...filter, inShape[3], pick(rng, [1, 3, 8, 16, 32, 64])];
+  const info = tf.backend_util.computeConv2DInfo(inShape, filterShape, strides, 1, pad);
+  return { inShape, filterShape, strides, pad, outShape: info.outShape, label: JSON.stringify({ inShape, filterShape, strides, pad }) };
+}
+
+before(async () => {
+  // Registering before the wasm backend initialises, then again after, must both work.
+  registerWasmTrainingKernels();
+  await tf.setBackend('wasm');
+  registerWasmTrainingKernels();
+});
+
+describe('wasm training kernels match the cpu backend', () => {
+  test('Conv2DBackpropFilter', async () => {
+    const rng = seeded(1);
+    for (let i = 0; i < CASES; i++) {
+      const { inShape, filterShape, strides, pad, outShape, label } = randomConv(rng);
+      const x = values(rng, inShape);
+      const dy = values(rng, outShape);
+      await assertMatchesCpu(
+        () =>
+          tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(x, inShape), dy: tf.tensor(dy, outShape) }, {
+            strides,
+            pad,
+            dataFormat: 'NHWC',
+            filterShape,
+          }) as tf.Tensor,
+        label,
+      );
+    }
+  });
+
+  test('Conv2DBackpropInput', async () => {
+    const rng = seeded(2);
+    for (let i = 0; i < CASES; i++) {
+      const { inShape, filterShape, strides, pad, outShape, label } = randomConv(rng);
+      const w = values(rng, filterShape);
+      const dy = values(rng, outShape);
+      await assertMatchesCpu(
+        () => tf.conv2dTranspose(tf.tensor4d(dy, outShape), tf.tensor4d(w, filterShape), inShape, strides, pad),
+        label,
+      );
+    }
+  });
+
+  test('MaxPoolGrad, including ties (first maximum wins)', async () => {
+    const rng = seeded(3);
+    for (let i = 0; i < CASES; i++) {
+      const filterSize: [number, number] = i % 2 === 0 ? [2, 2] : [int(rng, 1, 3), int(rng, 1, 3)];
+      const strides: [number, number] = i % 2 === 0 ? [2, 2] : [int(rng, 1, 3), int(rng, 1, 3)];
+      const pad: Pad = pick(rng, ['same', 'valid']);
+      const shape: [number, number, number, number] = [int(rng, 1, 4), int(rng, 3, 11), int(rng, 3, 11), pick(rng, [1, 3, 16, 64])];
+      const x = values(rng, shape);
+      // A third of the cases draw from four values, so windows hold equal maxima (as after ReLU).
+      if (i % 3 === 0) x.forEach((v, j) => (x[j] = 0.25 * Math.ceil(Math.abs(v) * 4)));
+      const outShape = tf.backend_util.computePool2DInfo(shape, filterSize, strides, 1, pad).outShape;
+      const dy = values(rng, outShape);
+      await assertMatchesCpu(() => {
+        const input = tf.tensor4d(x, shape);
+        const output = tf.maxPool(input, filterSize, strides, pad);
+        return tf.engine().runKernel('MaxPoolGrad', { dy: tf.tensor(dy, outShape), input, output }, { filterSize, strides, pad }) as tf.Tensor;
+      }, JSON.stringify({ shape, filterSize, strides, pad }));
+    }
+  });
+
+  test('BatchMatMul in every transpose combination, with batch broadcasting', async () => {
+    const rng = seeded(4);
+    for (let i = 0; i < CASES; i++) {
+      const [m, k, n] = [int(rng, 1, 70), int(rng, 1, 70), int(rng, 1, 70)];
+      const transposeA = i % 2 === 1;
+      const transposeB = (i >> 1) % 2 === 1;
+      const batched = i % 8 >= 4;
+      const batchA = batched ? pick(rng, [1, 3]) : 0;
+      const batchB = batched ? (batchA === 1 ? 3 : pick(rng, [1, 3])) : 0;
+      const lead = (b: number) => (batched ? [b] : []);
+      const aShape = [...lead(batchA), ...(transposeA ? [k, m] : [m, k])];
+      const bShape = [...lead(batchB), ...(transposeB ? [n, k] : [k, n])];
+      const a = values(rng, aShape);
+      const b = values(rng, bShape);
+      await assertMatchesCpu(
+        () => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB),
+        JSON.stringify({ aShape, bShape, transposeA, transposeB }),
+      );
+    }
+  });
+
+  test('Sum over leading axes (bias gradients) and, delegated, over other axes', async () => {
+    const rng = seeded(5);
+    const cases: [number[], number[]][] = [
+      [[128, 28, 28, 32], [0, 1, 2]],
+      [[3, 5, 7], [0]],
+      [[3, 5, 7], [1, 0]],
+      [[3, 5, 7], [1]],
+      [[3, 5, 7], [0, 2]],
+      [[4, 6], [0, 1]],
+      [[9], [0]],
+    ];
+    for (const [shape, axes] of cases) {
+      const x = values(rng, shape);
+      for (const keepDims of [false, true]) {
+        await assertMatchesCpu(() => tf.sum(tf.tensor(x, shape), axes, keepDims), JSON.stringify({ shape, axes, keepDims }));
+      }
+    }
+  });
+
+  test('Identity and Cast share data, and Cast still converts dtypes', async () => {
+    const x = values(seeded(6), [4, 5]);
+    await assertMatchesCpu(() => {
+      const t = tf.tensor2d(x, [4, 5]);
+      return [tf.clone(t), tf.cast(t, 'float32'), tf.cast(tf.cast(tf.mul(t, 10), 'int32'), 'float32')];
+    }, 'identity/cast');
+  });
+});
+
+describe('training with the wasm kernels', () => {
+  /** A small conv net touching every kernel above: strides 1 and 2, same and valid, biases, pooling, dense. */
+  function smallNetLoss(weights: tf.Tensor[], images: tf.Tensor4D, targets: tf.Tensor2D): tf.Scalar {
+    const [w1, b1, w2, b2, w3, b3] = weights;
+    let h = tf.relu<tf.Tensor4D>(tf.add(tf.conv2d(images, w1 as tf.Tensor4D, 1, 'same'), b1)); // [3, 11, 9, 12]
+    h = tf.maxPool(h, 2, 2, 'valid'); // [3, 5, 4, 12]
+    h = tf.relu<tf.Tensor4D>(tf.add(tf.conv2d(h, w2 as tf.Tensor4D, 2, 'same'), b2)); // [3, 3, 2, 5]
+    const flat = tf.reshape(h, [h.shape[0], -1]); // [3, 30]
+    const logits = tf.add(tf.matMul(flat, w3 as tf.Tensor2D), b3); // [3, 4]
+    return tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar;
+  }
+
+  const SHAPES = {
+    images: [3, 11, 9, 1],
+    // A 1-channel first layer with more filters than taps, like the CNN's, and a wider second.
+    weights: [[3, 3, 1, 12], [12], [3, 3, 12, 5], [5], [30, 4], [4]],
+  };
+
+  function gradients(data: Float32Array[], images: Float32Array): tf.Tensor[] {
+    const weights = data.map((d, i) => tf.tensor(d, SHAPES.weights[i]));
+    const targets = tf.oneHot(tf.tensor1d([0, 3, 1], 'int32'), 4) as tf.Tensor2D;
+    const x = tf.tensor4d(images, SHAPES.images as [number, number, number, number]);
+    return tf.grads((...w: tf.Tensor[]) => smallNetLoss(w, x, targets))(weights);
+  }
+
+  test('tf.grads of a conv net w.r.t. all weights match the cpu backend', async () => {
+    const rng = seeded(7);
+    const images = values(rng, SHAPES.images);
+    const weights = SHAPES.weights.map((s) => values(rng, s));
+    const [wasm, cpu] = await onBoth(() => gradients(weights, images));
+    wasm.forEach((g, i) => assertClose(g, cpu[i], `gradient of weight ${i}`));
+  });
+
+  test('repeated steps leak no tensors, bytes or wasm buffers', () => {
+    const rng = seeded(8);
+    const images = values(rng, SHAPES.images);
+    const weights = SHAPES.weights.map((s) => values(rng, s));
+    const step = () => tf.dispose(gradients(weights, images));
+    const dataIds = () => tf.engine().backend.numDataIds();
+    step();
+    const before = { ...tf.memory(), dataIds: dataIds() };
+    for (let i = 0; i < 3; i++) step();
+    assert.equal(tf.memory().numTensors, before.numTensors);
+    assert.equal(tf.memory().numBytes, before.numBytes);
+    assert.equal(dataIds(), before.dataIds);
+  });
+});
