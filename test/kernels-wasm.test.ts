@@ -200,9 +200,9 @@ describe('training with the wasm kernels', () => {
   /** A small conv net touching every kernel above: strides 1 and 2, same and valid, biases, pooling, dense. */
   function smallNetLoss(weights: tf.Tensor[], images: tf.Tensor4D, targets: tf.Tensor2D): tf.Scalar {
     const [w1, b1, w2, b2, w3, b3] = weights;
-    let h = tf.relu<tf.Tensor4D>(tf.add(tf.conv2d(images, w1 as tf.Tensor4D, 1, 'same'), b1)); // [3, 11, 9, 12]
+    let h = tf.relu(tf.add(tf.conv2d(images, w1 as tf.Tensor4D, 1, 'same'), b1) as tf.Tensor4D); // [3, 11, 9, 12]
     h = tf.maxPool(h, 2, 2, 'valid'); // [3, 5, 4, 12]
-    h = tf.relu<tf.Tensor4D>(tf.add(tf.conv2d(h, w2 as tf.Tensor4D, 2, 'same'), b2)); // [3, 3, 2, 5]
+    h = tf.relu(tf.add(tf.conv2d(h, w2 as tf.Tensor4D, 2, 'same'), b2) as tf.Tensor4D); // [3, 3, 2, 5]
     const flat = tf.reshape(h, [h.shape[0], -1]); // [3, 30]
     const logits = tf.add(tf.matMul(flat, w3 as tf.Tensor2D), b3); // [3, 4]
     return tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar;
@@ -233,7 +233,7 @@ describe('training with the wasm kernels', () => {
     const rng = seeded(8);
     const images = values(rng, SHAPES.images);
     const weights = SHAPES.weights.map((s) => values(rng, s));
-    const step = () => tf.dispose(gradients(weights, images));
+    const step = () => tf.tidy(() => void gradients(weights, images));
     const dataIds = () => tf.engine().backend.numDataIds();
     step();
     const before = { ...tf.memory(), dataIds: dataIds() };

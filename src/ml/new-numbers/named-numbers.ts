@@ -1,0 +1,186 @@
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { ModelMetadata } from '../model-store.js';
+
+/** The names store, beside the models whose latent points it names. */
+export const NAMED_NUMBERS_FILE = 'new-numbers.json';
+
+/** Tells our file apart from any other JSON someone leaves there. */
+const FORMAT = 'mnist-tui new numbers';
+const VERSION = 1;
+
+/** Long enough for a made-up word, short enough for a gallery caption. */
+const MAX_NAME_LENGTH = 32;
+
+/** What identifies a saved model: a retrained one decodes the same point into another glyph. */
+export type ModelStamp = Pick<ModelMetadata, 'model' | 'dataset' | 'trainImages' | 'epochs' | 'seed' | 'date'>;
+
+/** A glyph someone named, with what it takes to decode it again. */
+export interface NamedNumber {
+  /** Unique in the file, compared without regard to case. */
+  name: string;
+  /** The latent point the VAE decodes into this glyph. */
+  z: [number, number];
+  /** The VAE whose decoder draws it. */
+  vae: ModelStamp;
+  /** The CNN that found it unnameable, when one was at hand. */
+  cnn?: ModelStamp;
+  /** ISO 8601 time of naming. */
+  namedAt: string;
+}
+
+/** What a caller gives to name a glyph. */
+export interface NewName {
+  name: string;
+  z: readonly [number, number];
+  /** The VAE's metadata (or a stamp of it). */
+  vae: ModelStamp;
+  /** The CNN's metadata (or a stamp of it), when one judged the glyph. */
+  cnn?: ModelStamp;
+}
+
+/** A damaged names file or a name that cannot be used; the message is one line. */
+export class NamedNumberError extends Error {
+  override name = 'NamedNumberError';
+}
+
+/**
+ * The named numbers in `modelsDir`, oldest first; none when nothing has been named yet.
+ *
+ * @throws {NamedNumberError} when the file cannot be read or is not a valid names file
+ */
+export async function loadNamedNumbers(modelsDir: string): Promise<NamedNumber[]> {
+  const file = path.join(modelsDir, NAMED_NUMBERS_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    throw new NamedNumberError(`${file}: cannot read: ${code ?? String(error)}`);
+  }
+  return parseNamedNumbers(file, text);
+}
+
+/**
+ * Names the glyph at `entry.z` and saves the store atomically (a complete new
+ * file is renamed over the old), so a crash never leaves half a file.
+ *
+ * @param now time of naming, injected so tests can fix it
+ * @returns every named number, the new one last
+ * @throws {NamedNumberError} on an empty, over-long or taken name, a point that is not two finite numbers, or a damaged file
+ */
+export async function saveNamedNumber(modelsDir: string, entry: NewName, now = new Date()): Promise<NamedNumber[]> {
+  const name = checkName(entry.name);
+  if (entry.z.length !== 2 || !entry.z.every(Number.isFinite)) {
+    throw new NamedNumberError(`"${name}" needs a latent point of two finite numbers`);
+  }
+  const numbers = await loadNamedNumbers(modelsDir);
+  const taken = numbers.find((n) => n.name.toLowerCase() === name.toLowerCase());
+  if (taken !== undefined) throw new NamedNumberError(`the name "${taken.name}" is taken`);
+  const added: NamedNumber = {
+    name,
+    z: [entry.z[0], entry.z[1]],
+    vae: stampOf(entry.vae),
+    ...(entry.cnn ? { cnn: stampOf(entry.cnn) } : {}),
+    namedAt: now.toISOString(),
+  };
+  const all = [...numbers, added];
+  await writeAtomically(
+    path.join(modelsDir, NAMED_NUMBERS_FILE),
+    JSON.stringify({ format: FORMAT, version: VERSION, numbers: all }, null, 2) + '\n',
+  );
+  return all;
+}
+
+/** Whether `metadata` describes the very model a stamp was taken from. */
+export function isSameModel(stamp: ModelStamp, metadata: ModelStamp): boolean {
+  const other = stampOf(metadata);
+  return (Object.keys(other) as (keyof ModelStamp)[]).every((key) => stamp[key] === other[key]);
+}
+
+/** Only the identifying fields, so the file stays small whatever the metadata grows to hold. */
+function stampOf({ model, dataset, trainImages, epochs, seed, date }: ModelStamp): ModelStamp {
+  return { model, dataset, trainImages, epochs, seed, date };
+}
+
+function checkName(raw: string): string {
+  const name = raw.trim();
+  if (name === '') throw new NamedNumberError('a new number needs a name');
+  if ([...name].length > MAX_NAME_LENGTH) {
+    throw new NamedNumberError(`"${name}" is longer than ${MAX_NAME_LENGTH} characters`);
+  }
+  // Control characters would break the one-line messages and the gallery's layout.
+  if (/\p{Cc}/u.test(name)) throw new NamedNumberError('a name cannot hold control characters');
+  return name;
+}
+
+/** Checks every field, so the TUI can trust what it decodes; the first fault is reported. */
+function parseNamedNumbers(file: string, text: string): NamedNumber[] {
+  const damaged = (why: string) => new NamedNumberError(`${file}: damaged (${why}); fix or delete it`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw damaged('not JSON');
+  }
+  if (!isRecord(data) || data.format !== FORMAT) throw damaged('not a mnist-tui names file');
+  if (data.version !== VERSION) throw damaged(`version ${String(data.version)}, expected ${VERSION}`);
+  if (!Array.isArray(data.numbers)) throw damaged('"numbers" is not a list');
+  const seen = new Set<string>();
+  return data.numbers.map((item: unknown, index: number) => {
+    const fault = entryFault(item);
+    if (fault !== undefined) throw damaged(`entry ${index + 1}: ${fault}`);
+    const entry = item as NamedNumber;
+    const key = entry.name.toLowerCase();
+    if (seen.has(key)) throw damaged(`entry ${index + 1}: the name "${entry.name}" appears twice`);
+    seen.add(key);
+    return entry;
+  });
+}
+
+function entryFault(item: unknown): string | undefined {
+  if (!isRecord(item)) return 'not an object';
+  if (typeof item.name !== 'string' || item.name.trim() === '') return 'no name';
+  const z = item.z;
+  if (!Array.isArray(z) || z.length !== 2 || !z.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    return 'z is not two finite numbers';
+  }
+  if (!isStamp(item.vae, 'vae')) return 'vae is not a VAE model stamp';
+  if (item.cnn !== undefined && !isStamp(item.cnn, 'cnn')) return 'cnn is not a CNN model stamp';
+  if (typeof item.namedAt !== 'string' || Number.isNaN(Date.parse(item.namedAt))) return 'namedAt is not a date';
+  return undefined;
+}
+
+function isStamp(value: unknown, model: 'cnn' | 'vae'): boolean {
+  return (
+    isRecord(value) &&
+    value.model === model &&
+    typeof value.dataset === 'string' &&
+    typeof value.date === 'string' &&
+    [value.trainImages, value.epochs, value.seed].every((n) => typeof n === 'number' && Number.isFinite(n))
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Writes `text` to `file` through a synced temporary file and a rename, which replaces atomically. */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    const handle = await open(temporary, 'w');
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new NamedNumberError(`${file}: cannot save: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
