@@ -1,18 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { allocate, heapView, release, runWasm, transpose, type WasmKernelArgs } from './wasm-calls.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { filterGradByPatches } from './conv2d-backprop-filter-im2col.js';
+import { swapOuterInner } from './layout.js';
+import { allocate, convolve, heapView, release, transpose, type WasmKernelArgs } from './wasm-calls.js';
+
+/**
+ * Below this many input channels the convolution route wastes most of XNNPACK's output tile
+ * (the gradient's "output channels" are the layer's input channels).
+ */
+const MIN_CHANNELS_FOR_CONVOLUTION = 8;
 
 /**
  * Conv2DBackpropFilter (the weight gradient of a convolution), which the stock wasm backend
- * lacks, as one plain matrix product on XNNPACK:
+ * lacks. For stride 1 it is itself a forward convolution on XNNPACK, with x as the filter:
  *
- *   dW[k, co] = Σ_n patches[n, k] · dy[n, co]     k = (kh, kw, ci), n = (b, oh, ow)
+ *   dW[kh, kw, ci, co] = Σ_{b, oh, ow} dy[b, oh, ow, co] · x[b, oh + kh − top, ow + kw − left, ci]
+ *                      = conv(dy as [co, oh, ow, b], x as filter [h, w, b, ci])[co, KH−1−kh, KW−1−kw, ci]
  *
- * XNNPACK repacks the right-hand operand on every call (it is fresh each step), which costs more
- * per element than the product, so the smaller of dy [n, co] and the patches [n, k] goes right:
- * - k ≥ co (conv layers past the first): patchesᵀ [k, n] × dy [n, co], dy used in place;
- * - k < co (e.g. a 1-channel input layer): (dyᵀ [co, n] × patches [n, k])ᵀ.
- * (A forward convolution with dy as a dilated filter also works, but XNNPACK's convolution
- * repacks its filter several times slower than its matrix product does.)
+ * Making x (not dy) the filter matters: XNNPACK repacks a fresh filter at ~20 ns an element, and
+ * x is the smaller. Other cases (strides, thin inputs) go through im2col and a matrix product.
  */
 export function conv2DBackpropFilter({
   inputs,
@@ -30,62 +36,48 @@ export function conv2DBackpropFilter({
     pad,
     dimRoundingMode,
   );
-  const { batchSize, outHeight, outWidth, outChannels, filterHeight, filterWidth, inChannels } = geometry;
-  const rows = batchSize * outHeight * outWidth; // n
-  const taps = filterHeight * filterWidth * inChannels; // k
-  const dyMatrix = { ...dy, shape: [rows, outChannels] }; // a view: same data, [n, co]
-
-  if (taps >= outChannels) {
-    const patchesT = allocate(backend, [taps, rows]);
-    writePatches(heapView(backend, x), heapView(backend, patchesT), geometry, true);
-    const dw = runWasm('BatchMatMul', backend, { a: patchesT, b: dyMatrix }, { transposeA: false, transposeB: false });
-    release(backend, patchesT);
-    return { ...dw, shape: filterShape };
+  const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, padInfo } = geometry;
+  // Padding of dy that makes the convolution's output exactly filterHeight × filterWidth.
+  const top = filterHeight - 1 - padInfo.top;
+  const bottom = inHeight - outHeight + padInfo.top;
+  const left = filterWidth - 1 - padInfo.left;
+  const right = inWidth - outWidth + padInfo.left;
+  const unitStride = geometry.strideHeight === 1 && geometry.strideWidth === 1;
+  if (!unitStride || geometry.inChannels < MIN_CHANNELS_FOR_CONVOLUTION || Math.min(top, bottom, left, right) < 0) {
+    return filterGradByPatches(backend, x, dy, geometry);
   }
-  const patches = allocate(backend, [rows, taps]);
-  writePatches(heapView(backend, x), heapView(backend, patches), geometry, false);
-  const dyT = transpose(backend, dyMatrix, [1, 0]); // [co, n]
-  const dwT = runWasm('BatchMatMul', backend, { a: dyT, b: patches }, { transposeA: false, transposeB: false });
-  release(backend, patches, dyT);
-  const dw = transpose(backend, { ...dwT, shape: [outChannels, taps] }, [1, 0]); // [k, co]
-  release(backend, dwT);
-  return { ...dw, shape: filterShape };
+  return filterGradByConvolution(backend, x, dy, geometry, [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ]);
 }
 
-/**
- * im2col of NHWC `x`: patches[n, k] = x[b, oh·sh + kh − top, ow·sw + kw − left, ci] (0 outside
- * the image), written as [n, k] or, `transposed`, as [k, n].
- */
-export function writePatches(
-  x: Float32Array,
-  out: Float32Array,
+function filterGradByConvolution(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
   geometry: tf.backend_util.Conv2DInfo,
-  transposed: boolean,
-): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = geometry;
-  const { strideHeight, strideWidth, padInfo } = geometry;
-  const rows = batchSize * outHeight * outWidth;
-  const taps = filterHeight * filterWidth * inChannels;
-  // Strides of (n, k) in `out`.
-  const nStride = transposed ? 1 : taps;
-  const kStride = transposed ? rows : 1;
-  let n = 0;
-  for (let b = 0; b < batchSize; b++) {
-    for (let oy = 0; oy < outHeight; oy++) {
-      for (let ox = 0; ox < outWidth; ox++, n++) {
-        let k = 0;
-        for (let fy = 0; fy < filterHeight; fy++) {
-          const iy = oy * strideHeight + fy - padInfo.top;
-          for (let fx = 0; fx < filterWidth; fx++) {
-            const ix = ox * strideWidth + fx - padInfo.left;
-            const inside = iy >= 0 && iy < inHeight && ix >= 0 && ix < inWidth;
-            const from = ((b * inHeight + iy) * inWidth + ix) * inChannels;
-            let at = n * nStride + k * kStride;
-            for (let c = 0; c < inChannels; c++, at += kStride) out[at] = inside ? x[from + c] : 0;
-            k += inChannels;
-          }
-        }
-      }
+  pad: tf.backend_util.ExplicitPadding,
+): tf.TensorInfo {
+  const { batchSize, outHeight, outWidth, outChannels, inChannels, filterHeight, filterWidth } = geometry;
+  const images = allocate(backend, [outChannels, outHeight, outWidth, batchSize]);
+  swapOuterInner(heapView(backend, dy), heapView(backend, images), batchSize, outHeight * outWidth, outChannels);
+  const filter = transpose(backend, x, [1, 2, 0, 3]); // [h, w, b, ci]
+  const flipped = convolve(backend, images, filter, pad); // [co, kh', kw', ci], kh' = KH − 1 − kh
+  release(backend, images, filter);
+
+  const dw = allocate(backend, [filterHeight, filterWidth, inChannels, outChannels]);
+  const src = heapView(backend, flipped);
+  const dst = heapView(backend, dw);
+  const taps = filterHeight * filterWidth;
+  for (let o = 0; o < outChannels; o++) {
+    for (let t = 0; t < taps; t++) {
+      const from = (o * taps + (taps - 1 - t)) * inChannels; // (kh', kw') reversed row-major = (kh, kw) flipped
+      for (let i = 0; i < inChannels; i++) dst[(t * inChannels + i) * outChannels + o] = src[from + i];
     }
   }
+  release(backend, flipped);
+  return dw;
 }
