@@ -66,3 +66,6 @@ export const DEFAULT_DISCOVERY: DiscoveryConfig = {
   // About one glyph's worth of plane: nearer points decode to the same shape drawn slightly differently.
   separation: 0.05,
 };
+
+/** Largest manifold side the CLI accepts: a 2800-pixel-square PNG. */
+export const MAX_MANIFOLD_SIDE = 100;

@@ -20,7 +20,11 @@ export function createCanvas(width: number, height: number, level = 0): GrayCanv
 /** Fills a rectangle with `level`, clipped to the canvas. */
 export function fillRect(canvas: GrayCanvas, x: number, y: number, width: number, height: number, level: number): void {
   for (let row = Math.max(0, y); row < Math.min(canvas.height, y + height); row++) {
-    canvas.pixels.fill(level, row * canvas.width + Math.max(0, x), row * canvas.width + Math.min(canvas.width, x + width));
+    canvas.pixels.fill(
+      level,
+      row * canvas.width + Math.max(0, x),
+      row * canvas.width + Math.min(canvas.width, x + width),
+    );
   }
 }
 
@@ -30,7 +34,14 @@ export function fillRect(canvas: GrayCanvas, x: number, y: number, width: number
  *
  * @param image [side * side] values in [0, 1]
  */
-export function drawImage(canvas: GrayCanvas, image: Float32Array, side: number, x: number, y: number, scale: number): void {
+export function drawImage(
+  canvas: GrayCanvas,
+  image: Float32Array,
+  side: number,
+  x: number,
+  y: number,
+  scale: number,
+): void {
   for (let row = 0; row < side; row++) {
     for (let col = 0; col < side; col++) {
       fillRect(canvas, x + col * scale, y + row * scale, scale, scale, image[row * side + col]!);

@@ -1,6 +1,7 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelMetadata } from '../model-store.js';
+import { FileWriteError, writeFileAtomically } from './atomic-write.js';
 
 /** The names store, beside the models whose latent points it names. */
 export const NAMED_NUMBERS_FILE = 'new-numbers.json';
@@ -86,10 +87,17 @@ export async function saveNamedNumber(modelsDir: string, entry: NewName, now = n
     namedAt: now.toISOString(),
   };
   const all = [...numbers, added];
-  await writeAtomically(
-    path.join(modelsDir, NAMED_NUMBERS_FILE),
-    JSON.stringify({ format: FORMAT, version: VERSION, numbers: all }, null, 2) + '\n',
-  );
+  try {
+    await mkdir(modelsDir, { recursive: true });
+    await writeFileAtomically(
+      path.join(modelsDir, NAMED_NUMBERS_FILE),
+      JSON.stringify({ format: FORMAT, version: VERSION, numbers: all }, null, 2) + '\n',
+    );
+  } catch (error) {
+    // One error type for the whole store, so the TUI has one thing to catch and show.
+    if (error instanceof FileWriteError) throw new NamedNumberError(error.message);
+    throw new NamedNumberError(`${modelsDir}: cannot create: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
   return all;
 }
 
@@ -164,23 +172,4 @@ function isStamp(value: unknown, model: 'cnn' | 'vae'): boolean {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Writes `text` to `file` through a synced temporary file and a rename, which replaces atomically. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    const handle = await open(temporary, 'w');
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw new NamedNumberError(`${file}: cannot save: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
 }

@@ -48,7 +48,10 @@ export function resolveThresholds(
     maxTopProbability: config.maxTopProbability,
     minDecisiveShare: quantile(decisive, config.decisiveQuantile),
     decisiveMargin: config.decisiveMargin,
-    inkRange: [quantile(summary.inkMasses, config.inkQuantiles[0]), quantile(summary.inkMasses, config.inkQuantiles[1])],
+    inkRange: [
+      quantile(summary.inkMasses, config.inkQuantiles[0]),
+      quantile(summary.inkMasses, config.inkQuantiles[1]),
+    ],
     maxDrift: quantile(drift, config.driftQuantile),
     minSeparation: config.separation * boxDiagonal(region),
   };

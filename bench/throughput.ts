@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModelName } from '../src/config.js';
+import { gatherNormalised, gatherUnit, shuffledBatches, type Mnist } from '../src/data/index.js';
+import { createLocalEngine, createWorkerEngine, type TrainEngine } from '../src/ml/engine/index.js';
+import { createClassifier, createVae, initBackend } from '../src/ml/index.js';
+
+/** Steps whose time is not counted: the first ones pay for allocation and warm-up. */
+const WARMUP_STEPS = 3;
+
+export interface Measurement {
+  imagesPerSecond: number;
+  images: number;
+  seconds: number;
+}
+
+/** Trains on real shuffled batches for about `seconds` (at least one step) and times it. */
+export async function measureTraining(
+  data: Mnist,
+  model: ModelName,
+  options: { backend: string; workers: number; batchSize: number; seconds: number; warmup?: number },
+): Promise<Measurement> {
+  const engineOptions = { model, seed: 1, backend: options.backend };
+  const engine: TrainEngine =
+    options.workers > 1
+      ? await createWorkerEngine(data, { ...engineOptions, workers: options.workers })
+      : await createLocalEngine(data, engineOptions);
+  try {
+    const batches = shuffledBatches(data.train.count, options.batchSize, 1, 1);
+    let next = 0;
+    const warmup = options.warmup ?? WARMUP_STEPS;
+    for (let i = 0; i < warmup; i++) await engine.step(batches[next++ % batches.length], next);
+    let images = 0;
+    const start = performance.now();
+    do {
+      const batch = batches[next++ % batches.length];
+      await engine.step(batch, next);
+      images += batch.length;
+    } while (performance.now() - start < options.seconds * 1000);
+    const seconds = (performance.now() - start) / 1000;
+    return { imagesPerSecond: images / seconds, images, seconds };
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** Forward passes only (the CNN's logits, the VAE's encode + decode), in this thread. */
+export async function measureInference(
+  data: Mnist,
+  model: ModelName,
+  options: { backend: string; batchSize: number; seconds: number },
+): Promise<Measurement> {
+  await initBackend(options.backend as Parameters<typeof initBackend>[0]);
+  const batches = shuffledBatches(data.test.count, options.batchSize, 1, 1);
+  const forward = model === 'cnn' ? cnnForward() : vaeForward();
+  let next = 0;
+  for (let i = 0; i < WARMUP_STEPS; i++) forward(batches[next++ % batches.length]);
+  let images = 0;
+  const start = performance.now();
+  do {
+    const batch = batches[next++ % batches.length];
+    forward(batch);
+    images += batch.length;
+  } while (performance.now() - start < options.seconds * 1000);
+  const seconds = (performance.now() - start) / 1000;
+  return { imagesPerSecond: images / seconds, images, seconds };
+
+  function cnnForward() {
+    const cnn = createClassifier(1);
+    return (indices: Int32Array) =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(gatherNormalised(data.test, indices), [indices.length, 28, 28, 1]);
+        (cnn.apply(x) as tf.Tensor).dataSync();
+      });
+  }
+
+  function vaeForward() {
+    const vae = createVae({ latentDim: 2, seed: 1 });
+    return (indices: Int32Array) =>
+      tf.tidy(() => {
+        const x = tf.tensor2d(gatherUnit(data.test, indices), [indices.length, 784]);
+        const [mu] = vae.encoder.apply(x) as tf.Tensor[];
+        (vae.decoder.apply(mu) as tf.Tensor).dataSync();
+      });
+  }
+}
