@@ -2,6 +2,7 @@
 import meow from 'meow';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MODELS_DIR, DEFAULT_SEED, type Config } from './config.js';
 import { UsageError, parseBackend, parseLatentPoint, parsePositiveInt } from './commands/flags.js';
+import { DEFAULT_GRID_SIDE, DEFAULT_MANIFOLD_SIDE, DEFAULT_TOP } from './ml/new-numbers/discovery-config.js';
 
 const cli = meow(
   `
@@ -11,6 +12,8 @@ const cli = meow(
     $ mnist-tui eval                 test metrics of the saved models
     $ mnist-tui generate --z X,Y     decode one point of the VAE's latent plane
     $ mnist-tui classify FILE.png    the CNN's digit for an image
+    $ mnist-tui discover             find new numbers: clean glyphs the CNN cannot name
+    $ mnist-tui manifold             a PNG of decoded digits across the latent plane
 
   Options
     --epochs N        passes over the training set (cnn 10, vae 20)
@@ -23,13 +26,19 @@ const cli = meow(
     --models-dir D    where models are saved and loaded (${DEFAULT_MODELS_DIR})
     --json            one JSON object per line instead of text
     --z X,Y           latent point for generate
-    --out FILE.png    write generate's digit to a PNG instead of the terminal
+    --out FILE.png    write generate's digit to a PNG instead of the terminal;
+                      discover's sheet of glyphs; manifold's picture (manifold.png)
     --scale N         PNG upscaling for generate (8)
+    --top N           new numbers discover lists (${DEFAULT_TOP})
+    --grid G          discover scans a G×G grid of latent points (${DEFAULT_GRID_SIDE})
+    --n N             manifold draws N×N digits (${DEFAULT_MANIFOLD_SIDE})
 
   Examples
     $ mnist-tui train cnn --epochs 1 --limit 5000
     $ mnist-tui generate --z 0.5,-1 --out five.png
     $ mnist-tui classify five.png --json
+    $ mnist-tui discover --top 8 --out new-numbers.png
+    $ mnist-tui manifold --n 30 --out manifold.png
 `,
   {
     importMeta: import.meta,
@@ -47,6 +56,9 @@ const cli = meow(
       z: { type: 'string' },
       out: { type: 'string' },
       scale: { type: 'string' },
+      top: { type: 'string' },
+      grid: { type: 'string' },
+      n: { type: 'string' },
     },
   },
 );
@@ -79,6 +91,9 @@ try {
     z: flags.z === undefined ? undefined : parseLatentPoint(flags.z),
     out: flags.out,
     scale: optionalInt('--scale', flags.scale) ?? 8,
+    top: optionalInt('--top', flags.top),
+    grid: optionalInt('--grid', flags.grid),
+    n: optionalInt('--n', flags.n),
     io,
   });
 } catch (error) {

@@ -2,11 +2,14 @@ import type { Config } from '../config.js';
 import { DataError } from '../data/index.js';
 import { ImageError } from '../data/png-digit.js';
 import { BackendError, ModelFileError, TrainingError } from '../ml/index.js';
+import { FileWriteError } from '../ml/new-numbers/index.js';
 import { classifyCommand } from './classify.js';
+import { discoverCommand, type DiscoverFlags } from './discover.js';
 import { evalCommand } from './eval.js';
 import { UsageError } from './flags.js';
 import { generateCommand } from './generate.js';
 import type { CommandOptions } from './io.js';
+import { manifoldCommand, type ManifoldFlags } from './manifold.js';
 import { MissingModelError } from './missing-model.js';
 import { trainCommand } from './train.js';
 
@@ -18,6 +21,7 @@ const KNOWN_ERRORS = [
   ModelFileError,
   TrainingError,
   MissingModelError,
+  FileWriteError,
 ];
 
 /**
@@ -28,7 +32,7 @@ export async function runCommand(
   command: string,
   args: string[],
   config: Config,
-  options: CommandOptions,
+  options: CommandOptions & DiscoverFlags & ManifoldFlags,
 ): Promise<number> {
   const { io, json } = options;
   try {
@@ -43,6 +47,10 @@ export async function runCommand(
         return await generateCommand(config, options);
       case 'classify':
         return await classifyCommand(args, config, options);
+      case 'discover':
+        return await discoverCommand(config, options);
+      case 'manifold':
+        return await manifoldCommand(config, options);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -22,7 +22,10 @@ export interface SessionOptions extends Pick<Config, 'batchSize' | 'seed' | 'mod
   onEvent: (event: TrainEvent) => void;
 }
 
-/** Starts training `options.model` on `data` and hands back its controls. */
+/**
+ * Starts training `options.model` on `data` in worker threads (even with one worker, so the
+ * calling thread stays free for the UI) and hands back its controls.
+ */
 export function startTraining(data: Mnist, options: SessionOptions): TrainingSession {
   const controller = new AbortController();
   let release: (() => void) | undefined;
@@ -43,7 +46,12 @@ export function startTraining(data: Mnist, options: SessionOptions): TrainingSes
       controller.abort();
       session.resume();
     },
-    done: trainModel(data, { ...options, signal: controller.signal, gate: () => held ?? Promise.resolve() }),
+    done: trainModel(data, {
+      ...options,
+      engine: 'threads',
+      signal: controller.signal,
+      gate: () => held ?? Promise.resolve(),
+    }),
   };
   return session;
 }

@@ -96,7 +96,9 @@ export async function saveNamedNumber(modelsDir: string, entry: NewName, now = n
   } catch (error) {
     // One error type for the whole store, so the TUI has one thing to catch and show.
     if (error instanceof FileWriteError) throw new NamedNumberError(error.message);
-    throw new NamedNumberError(`${modelsDir}: cannot create: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new NamedNumberError(
+      `${modelsDir}: cannot create: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   return all;
 }
