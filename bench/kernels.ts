@@ -77,7 +77,9 @@ async function main(): Promise<void> {
   const byKernel = new Map<string, number>();
   for (const k of profile.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
   const total = [...byKernel.values()].reduce((s, t) => s + t, 0);
-  console.log(`profiled step (tf.profile, slower than unprofiled): ${total.toFixed(1)} ms in ${profile.kernels.length} kernel calls`);
+  console.log(
+    `profiled step (tf.profile, slower than unprofiled): ${total.toFixed(1)} ms in ${profile.kernels.length} kernel calls`,
+  );
   for (const [name, ms] of [...byKernel].sort((p, q) => q[1] - p[1]).slice(0, TOP_KERNELS)) {
     console.log(`  ${name.padEnd(24)} ${ms.toFixed(1).padStart(7)} ms ${((100 * ms) / total).toFixed(0).padStart(3)}%`);
   }

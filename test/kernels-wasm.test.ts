@@ -64,27 +64,55 @@ function assertClose(actual: Float32Array, expected: Float32Array, what: string)
   assert.ok(error <= TOLERANCE, `${what}: relative error ${error.toExponential(2)}`);
 }
 
+/** Calls one kernel directly, as the gradient code does. */
+function runKernel(name: string, inputs: tf.NamedTensorMap, attrs: object): tf.Tensor {
+  return tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+}
+
 async function assertMatchesCpu(compute: () => tf.Tensor | tf.Tensor[], what: string): Promise<void> {
   const [wasm, cpu] = await onBoth(compute);
   wasm.forEach((w, i) => assertClose(w, cpu[i], `${what} #${i}`));
 }
 
-type Pad = 'same' | 'valid';
+type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 
-/** A random NHWC convolution geometry that produces a non-empty output. */
-function randomConv(rng: Rng) {
-  const filter: [number, number] = [int(rng, 1, 4), int(rng, 1, 4)];
-  const strides: [number, number] = [pick(rng, [1, 2]), pick(rng, [1, 2])];
-  const pad: Pad = pick(rng, ['same', 'valid']);
-  const inShape: [number, number, number, number] = [
-    int(rng, 1, 5),
-    int(rng, filter[0], 12),
-    int(rng, filter[1], 12),
-    pick(rng, [1, 2, 3, 8, 16, 32, 64]),
-  ];
-  const filterShape: [number, number, number, number] = [...filter, inShape[3], pick(rng, [1, 3, 8, 16, 32, 64])];
-  const info = tf.backend_util.computeConv2DInfo(inShape, filterShape, strides, 1, pad);
-  return { inShape, filterShape, strides, pad, outShape: info.outShape, label: JSON.stringify({ inShape, filterShape, strides, pad }) };
+interface ConvCase {
+  inShape: [number, number, number, number];
+  filterShape: [number, number, number, number];
+  strides: [number, number];
+  pad: Pad;
+  outShape: number[];
+}
+
+/** Random NHWC convolution geometries with non-empty outputs, then the CNN's two layers at batch 8. */
+function convCases(rng: Rng): ConvCase[] {
+  const cases: Omit<ConvCase, 'outShape'>[] = [];
+  for (let i = 0; i < CASES; i++) {
+    const filter: [number, number] = [int(rng, 1, 4), int(rng, 1, 4)];
+    const strides: [number, number] = [pick(rng, [1, 2]), pick(rng, [1, 2])];
+    const explicit: tf.backend_util.ExplicitPadding = [
+      [0, 0],
+      [int(rng, 0, 3), int(rng, 0, 3)],
+      [int(rng, 0, 3), int(rng, 0, 3)],
+      [0, 0],
+    ];
+    const pad = pick<Pad>(rng, ['same', 'valid', 'same', 'valid', int(rng, 0, 2), explicit]);
+    const inShape: [number, number, number, number] = [
+      int(rng, 1, 5),
+      int(rng, filter[0], 12),
+      int(rng, filter[1], 12),
+      pick(rng, [1, 2, 3, 8, 16, 32, 64]),
+    ];
+    cases.push({ inShape, filterShape: [...filter, inShape[3], pick(rng, [1, 3, 8, 16, 32, 64])], strides, pad });
+  }
+  cases.push(
+    { inShape: [8, 28, 28, 1], filterShape: [3, 3, 1, 32], strides: [1, 1], pad: 'same' },
+    { inShape: [8, 14, 14, 32], filterShape: [3, 3, 32, 64], strides: [1, 1], pad: 'same' },
+  );
+  return cases.map((c) => ({
+    ...c,
+    outShape: tf.backend_util.computeConv2DInfo(c.inShape, c.filterShape, c.strides, 1, c.pad).outShape,
+  }));
 }
 
 before(async () => {
@@ -97,32 +125,27 @@ before(async () => {
 describe('wasm training kernels match the cpu backend', () => {
   test('Conv2DBackpropFilter', async () => {
     const rng = seeded(1);
-    for (let i = 0; i < CASES; i++) {
-      const { inShape, filterShape, strides, pad, outShape, label } = randomConv(rng);
+    for (const { inShape, filterShape, strides, pad, outShape } of convCases(rng)) {
       const x = values(rng, inShape);
       const dy = values(rng, outShape);
+      const attrs = { strides, pad, dataFormat: 'NHWC', filterShape };
       await assertMatchesCpu(
-        () =>
-          tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(x, inShape), dy: tf.tensor(dy, outShape) }, {
-            strides,
-            pad,
-            dataFormat: 'NHWC',
-            filterShape,
-          }) as tf.Tensor,
-        label,
+        () => runKernel('Conv2DBackpropFilter', { x: tf.tensor(x, inShape), dy: tf.tensor(dy, outShape) }, attrs),
+        JSON.stringify({ inShape, filterShape, strides, pad }),
       );
     }
   });
 
   test('Conv2DBackpropInput', async () => {
     const rng = seeded(2);
-    for (let i = 0; i < CASES; i++) {
-      const { inShape, filterShape, strides, pad, outShape, label } = randomConv(rng);
+    for (const { inShape, filterShape, strides, pad, outShape } of convCases(rng)) {
       const w = values(rng, filterShape);
       const dy = values(rng, outShape);
+      const attrs = { strides, pad, dataFormat: 'NHWC', inputShape: inShape };
       await assertMatchesCpu(
-        () => tf.conv2dTranspose(tf.tensor4d(dy, outShape), tf.tensor4d(w, filterShape), inShape, strides, pad),
-        label,
+        () =>
+          runKernel('Conv2DBackpropInput', { dy: tf.tensor(dy, outShape), filter: tf.tensor(w, filterShape) }, attrs),
+        JSON.stringify({ inShape, filterShape, strides, pad }),
       );
     }
   });
@@ -132,8 +155,13 @@ describe('wasm training kernels match the cpu backend', () => {
     for (let i = 0; i < CASES; i++) {
       const filterSize: [number, number] = i % 2 === 0 ? [2, 2] : [int(rng, 1, 3), int(rng, 1, 3)];
       const strides: [number, number] = i % 2 === 0 ? [2, 2] : [int(rng, 1, 3), int(rng, 1, 3)];
-      const pad: Pad = pick(rng, ['same', 'valid']);
-      const shape: [number, number, number, number] = [int(rng, 1, 4), int(rng, 3, 11), int(rng, 3, 11), pick(rng, [1, 3, 16, 64])];
+      const pad = pick(rng, ['same', 'valid'] as const);
+      const shape: [number, number, number, number] = [
+        int(rng, 1, 4),
+        int(rng, 3, 11),
+        int(rng, 3, 11),
+        pick(rng, [1, 3, 16, 64]),
+      ];
       const x = values(rng, shape);
       // A third of the cases draw from four values, so windows hold equal maxima (as after ReLU).
       if (i % 3 === 0) x.forEach((v, j) => (x[j] = 0.25 * Math.ceil(Math.abs(v) * 4)));
@@ -142,13 +170,14 @@ describe('wasm training kernels match the cpu backend', () => {
       await assertMatchesCpu(() => {
         const input = tf.tensor4d(x, shape);
         const output = tf.maxPool(input, filterSize, strides, pad);
-        return tf.engine().runKernel('MaxPoolGrad', { dy: tf.tensor(dy, outShape), input, output }, { filterSize, strides, pad }) as tf.Tensor;
+        return runKernel('MaxPoolGrad', { dy: tf.tensor(dy, outShape), input, output }, { filterSize, strides, pad });
       }, JSON.stringify({ shape, filterSize, strides, pad }));
     }
   });
 
   test('BatchMatMul in every transpose combination, with batch broadcasting', async () => {
     const rng = seeded(4);
+    const cases: { aShape: number[]; bShape: number[]; transposeA: boolean; transposeB: boolean }[] = [];
     for (let i = 0; i < CASES; i++) {
       const [m, k, n] = [int(rng, 1, 70), int(rng, 1, 70), int(rng, 1, 70)];
       const transposeA = i % 2 === 1;
@@ -159,6 +188,14 @@ describe('wasm training kernels match the cpu backend', () => {
       const lead = (b: number) => (batched ? [b] : []);
       const aShape = [...lead(batchA), ...(transposeA ? [k, m] : [m, k])];
       const bShape = [...lead(batchB), ...(transposeB ? [n, k] : [k, n])];
+      cases.push({ aShape, bShape, transposeA, transposeB });
+    }
+    // The CNN's hidden dense layer: weight gradient xᵀ·dy and input gradient dy·Wᵀ.
+    cases.push(
+      { aShape: [128, 3136], bShape: [128, 128], transposeA: true, transposeB: false },
+      { aShape: [128, 128], bShape: [3136, 128], transposeA: false, transposeB: true },
+    );
+    for (const { aShape, bShape, transposeA, transposeB } of cases) {
       const a = values(rng, aShape);
       const b = values(rng, bShape);
       await assertMatchesCpu(
@@ -171,18 +208,33 @@ describe('wasm training kernels match the cpu backend', () => {
   test('Sum over leading axes (bias gradients) and, delegated, over other axes', async () => {
     const rng = seeded(5);
     const cases: [number[], number[]][] = [
-      [[128, 28, 28, 32], [0, 1, 2]],
+      [
+        [128, 28, 28, 32],
+        [0, 1, 2],
+      ], // the CNN's first bias gradient
       [[3, 5, 7], [0]],
-      [[3, 5, 7], [1, 0]],
+      [
+        [3, 5, 7],
+        [1, 0],
+      ],
       [[3, 5, 7], [1]],
-      [[3, 5, 7], [0, 2]],
-      [[4, 6], [0, 1]],
+      [
+        [3, 5, 7],
+        [0, 2],
+      ],
+      [
+        [4, 6],
+        [0, 1],
+      ],
       [[9], [0]],
     ];
     for (const [shape, axes] of cases) {
       const x = values(rng, shape);
       for (const keepDims of [false, true]) {
-        await assertMatchesCpu(() => tf.sum(tf.tensor(x, shape), axes, keepDims), JSON.stringify({ shape, axes, keepDims }));
+        await assertMatchesCpu(
+          () => tf.sum(tf.tensor(x, shape), axes, keepDims),
+          JSON.stringify({ shape, axes, keepDims }),
+        );
       }
     }
   });
@@ -227,6 +279,77 @@ describe('training with the wasm kernels', () => {
     const weights = SHAPES.weights.map((s) => values(rng, s));
     const [wasm, cpu] = await onBoth(() => gradients(weights, images));
     wasm.forEach((g, i) => assertClose(g, cpu[i], `gradient of weight ${i}`));
+  });
+
+  test('every kernel path frees its intermediates', () => {
+    const rng = seeded(9);
+    const t = (shape: number[]) => tf.tensor(values(rng, shape), shape);
+    const conv = { dataFormat: 'NHWC' };
+    const calls: [string, () => unknown][] = [
+      [
+        'dW by convolution',
+        () =>
+          runKernel(
+            'Conv2DBackpropFilter',
+            { x: t([2, 6, 5, 8]), dy: t([2, 6, 5, 4]) },
+            { ...conv, strides: 1, pad: 'same', filterShape: [3, 3, 8, 4] },
+          ),
+      ],
+      [
+        'dW by patchesᵀ',
+        () =>
+          runKernel(
+            'Conv2DBackpropFilter',
+            { x: t([2, 6, 5, 8]), dy: t([2, 3, 3, 4]) },
+            { ...conv, strides: 2, pad: 'same', filterShape: [3, 3, 8, 4] },
+          ),
+      ],
+      [
+        'dW by patches',
+        () =>
+          runKernel(
+            'Conv2DBackpropFilter',
+            { x: t([2, 6, 5, 1]), dy: t([2, 6, 5, 16]) },
+            { ...conv, strides: 1, pad: 'same', filterShape: [3, 3, 1, 16] },
+          ),
+      ],
+      [
+        'dx padded by XNNPACK',
+        () =>
+          runKernel(
+            'Conv2DBackpropInput',
+            { dy: t([2, 6, 5, 4]), filter: t([3, 3, 8, 4]) },
+            { ...conv, strides: 1, pad: 'same', inputShape: [2, 6, 5, 8] },
+          ),
+      ],
+      [
+        'dx spread in JS',
+        () =>
+          runKernel(
+            'Conv2DBackpropInput',
+            { dy: t([2, 3, 3, 4]), filter: t([3, 3, 8, 4]) },
+            { ...conv, strides: 2, pad: 'same', inputShape: [2, 6, 5, 8] },
+          ),
+      ],
+      ['max pool 2×2', () => tf.grad((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'))(t([2, 6, 6, 3]))],
+      ['max pool 3×3', () => tf.grad((x) => tf.maxPool(x as tf.Tensor4D, 3, 1, 'same'))(t([2, 6, 6, 3]))],
+      ['matMul direct', () => tf.matMul(t([30, 4]), t([30, 5]), true, false)],
+      ['matMul swapped', () => tf.matMul(t([4, 6]), t([50, 6]), false, true)],
+      ['matMul both', () => tf.matMul(t([6, 4]), t([5, 6]), true, true)],
+      ['sum', () => [tf.sum(t([4, 3, 2]), [0, 1]), tf.sum(t([4, 3, 2]), 2)]],
+      ['cast', () => [tf.cast(t([3]), 'float32'), tf.cast(t([3]), 'int32'), tf.clone(t([3]))]],
+    ];
+    const dataIds = () => tf.engine().backend.numDataIds();
+    for (const [name, call] of calls) {
+      tf.tidy(() => void call());
+      const before = { ...tf.memory(), dataIds: dataIds() };
+      for (let i = 0; i < 2; i++) tf.tidy(() => void call());
+      assert.deepEqual(
+        [tf.memory().numTensors, tf.memory().numBytes, dataIds()],
+        [before.numTensors, before.numBytes, before.dataIds],
+        name,
+      );
+    }
   });
 
   test('repeated steps leak no tensors, bytes or wasm buffers', () => {

@@ -50,7 +50,12 @@ export function filterGradByPatches(
  * the image), written as [n, k] or, `transposed`, as [k, n]. Taps are the outer loop so that the
  * transposed writes go to only `ci` streams at a time.
  */
-function writePatches(x: Float32Array, out: Float32Array, geometry: tf.backend_util.Conv2DInfo, transposed: boolean): void {
+function writePatches(
+  x: Float32Array,
+  out: Float32Array,
+  geometry: tf.backend_util.Conv2DInfo,
+  transposed: boolean,
+): void {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = geometry;
   const { strideHeight, strideWidth, padInfo } = geometry;
   const rows = batchSize * outHeight * outWidth;

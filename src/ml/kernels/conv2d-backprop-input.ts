@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { allocate, convolve, heapView, release, type WasmKernelArgs } from './wasm-calls.js';
+import { allocate, convolve, heapView, release, zeros, type WasmKernelArgs } from './wasm-calls.js';
 
 /**
  * Conv2DBackpropInput (the input gradient of a convolution) as one forward convolution on
@@ -19,6 +19,7 @@ export function conv2DBackpropInput({
   const { dy, filter } = inputs;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
   if (dataFormat === 'NCHW') throw new Error('wasm Conv2DBackpropInput supports NHWC only');
+  if (tf.util.sizeFromShape(dy.shape) === 0) return zeros(backend, inputShape);
   const info = tf.backend_util.computeConv2DInfo(
     inputShape,
     filter.shape as [number, number, number, number],

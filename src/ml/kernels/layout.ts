@@ -10,7 +10,13 @@ const BLOCK = 8;
  * [outer, middle, inner] → [inner, middle, outer]. With middle = 1 this is a matrix transpose;
  * NHWC [b, h·w, c] → [c, h·w, b] makes the batch the innermost (channel) axis.
  */
-export function swapOuterInner(src: Float32Array, dst: Float32Array, outer: number, middle: number, inner: number): void {
+export function swapOuterInner(
+  src: Float32Array,
+  dst: Float32Array,
+  outer: number,
+  middle: number,
+  inner: number,
+): void {
   const srcOuterStride = middle * inner;
   for (let a0 = 0; a0 < outer; a0 += BLOCK) {
     const a1 = Math.min(a0 + BLOCK, outer);

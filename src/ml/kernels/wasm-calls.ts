@@ -66,18 +66,24 @@ export function allocate(backend: BackendWasm, shape: number[]): tf.TensorInfo {
   return backend.makeOutput(shape, 'float32');
 }
 
+/** A new float32 tensor of zeros (the gradient when dy is empty). */
+export function zeros(backend: BackendWasm, shape: number[]): tf.TensorInfo {
+  const out = allocate(backend, shape);
+  heapView(backend, out).fill(0);
+  return out;
+}
+
 /** A Float32Array over `info`'s data on the wasm heap (no copy). */
 export function heapView(backend: BackendWasm, info: tf.TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
 
-/** A stride-1 NHWC forward convolution on XNNPACK with explicit padding and filter dilation. */
+/** A stride-1 NHWC forward convolution on XNNPACK with explicit padding. */
 export function convolve(
   backend: BackendWasm,
   x: tf.TensorInfo,
   filter: tf.TensorInfo,
   pad: tf.backend_util.ExplicitPadding,
-  dilations: [number, number] = [1, 1],
 ): tf.TensorInfo {
-  return runWasm('Conv2D', backend, { x, filter }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations });
+  return runWasm('Conv2D', backend, { x, filter }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] });
 }
