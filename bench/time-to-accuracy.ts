@@ -1,8 +1,7 @@
 import type { Mnist } from '../src/data/index.js';
 import { shuffledBatches } from '../src/data/index.js';
 import { createWorkerEngine } from '../src/ml/engine/index.js';
-import { DEFAULT_ADAM } from '../src/ml/index.js';
-import { LEARNING_RATE_DECAY } from '../src/ml/tasks.js';
+import { learningRateAt } from '../src/ml/tasks.js';
 
 export interface AccuracyRun {
   target: number;
@@ -42,7 +41,7 @@ export async function timeToAccuracy(
     const wallStart = performance.now();
     let step = 0;
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      engine.setLearningRate(DEFAULT_ADAM.learningRate * LEARNING_RATE_DECAY.cnn ** (epoch - 1));
+      engine.setLearningRate(learningRateAt('cnn', epoch));
       const batches = shuffledBatches(data.train.count, options.batchSize, 42, epoch);
       for (let b = 0; b < batches.length; b++) {
         const start = performance.now();

@@ -18,8 +18,21 @@ export interface TrainTask {
   parts: Record<string, tfl.LayersModel>;
 }
 
-/** Per-model learning-rate decay per epoch; the CNN needs its late epochs gentler to pass 99.2%. */
-export const LEARNING_RATE_DECAY: Record<ModelName, number> = { cnn: 0.8, vae: 0.95 };
+/**
+ * Adam's step size per model: `initial × decay^(epoch − 1)`. The CNN needs gentle late epochs
+ * to pass 99.2%; the VAE's 2-D bottleneck learns slowly, and a large early step reaches a
+ * lower −ELBO within 20 epochs (measured: at epoch 4, 161.9 nats with 1e-3, 157.0 with 3e-3,
+ * 155.7 with 6e-3).
+ */
+export const LEARNING_SCHEDULE: Record<ModelName, { initial: number; decay: number }> = {
+  cnn: { initial: 1e-3, decay: 0.8 },
+  vae: { initial: 6e-3, decay: 0.87 },
+};
+
+/** Adam's step size for `epoch` (1-based); `initial` overrides the model's own. */
+export function learningRateAt(model: ModelName, epoch: number, initial = LEARNING_SCHEDULE[model].initial): number {
+  return initial * LEARNING_SCHEDULE[model].decay ** (epoch - 1);
+}
 
 export function createTask(name: ModelName, train: DigitSet, seed: number): TrainTask {
   return name === 'cnn' ? cnnTask(train, seed) : vaeTask(train, seed);

@@ -1,11 +1,10 @@
 import type { Config, ModelName } from '../config.js';
 import { shuffledBatches, type Mnist } from '../data/index.js';
-import { DEFAULT_ADAM } from './adam.js';
 import { createLocalEngine, createWorkerEngine, type TrainEngine } from './engine/index.js';
 import type { TestMetrics } from './evaluate.js';
 import type { TrainEvent } from './events.js';
 import type { ModelMetadata } from './model-store.js';
-import { LEARNING_RATE_DECAY } from './tasks.js';
+import { learningRateAt } from './tasks.js';
 
 export class TrainingError extends Error {
   override name = 'TrainingError';
@@ -27,7 +26,7 @@ export interface TrainOptions extends Pick<Config, 'batchSize' | 'seed' | 'model
   signal?: AbortSignal;
   /** Awaited between batches, so a caller can hold training (the TUI's pause). */
   gate?: () => Promise<void>;
-  /** Adam's initial step size; decays per epoch (see LEARNING_RATE_DECAY). */
+  /** Adam's initial step size; decays per epoch (see LEARNING_SCHEDULE). */
   learningRate?: number;
   /** Clock in milliseconds, injected so tests can fake it. */
   now?: () => number;
@@ -75,8 +74,7 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
     const { backend, workers } = engine;
     onEvent({ event: 'start', model, epochs, batchesPerEpoch, trainImages: data.train.count, backend, workers });
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      const baseRate = options.learningRate ?? DEFAULT_ADAM.learningRate;
-      engine.setLearningRate(baseRate * LEARNING_RATE_DECAY[model] ** (epoch - 1));
+      engine.setLearningRate(learningRateAt(model, epoch, options.learningRate));
       const epochStart = now();
       let lossSum = 0;
       let seen = 0;
