@@ -2,12 +2,13 @@
 import meow from 'meow';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MODELS_DIR, DEFAULT_SEED, type Config } from './config.js';
 import { UsageError, parseBackend, parseLatentPoint, parsePositiveInt } from './commands/flags.js';
+import type { GraphicsRequest } from './ui/graphics/index.js';
 import { DEFAULT_GRID_SIDE, DEFAULT_MANIFOLD_SIDE, DEFAULT_TOP } from './ml/new-numbers/discovery-config.js';
 
 const cli = meow(
   `
   Usage
-    $ mnist-tui                      open the app (trains both models until the TUI lands)
+    $ mnist-tui                      open the app in this terminal
     $ mnist-tui train <cnn|vae|all>  train and save to the models folder
     $ mnist-tui eval                 test metrics of the saved models
     $ mnist-tui generate --z X,Y     decode one point of the VAE's latent plane
@@ -19,8 +20,8 @@ const cli = meow(
     --epochs N        passes over the training set (cnn 10, vae 20)
     --batch-size N    images per step (${DEFAULT_BATCH_SIZE})
     --limit N         train on the first N training images only
-    --seed N          seed for weights, shuffling and noise (${DEFAULT_SEED})
-    --backend B       auto | wasm | cpu (auto)
+    --seed N          seed for weights, shuffling, noise and discover's grid (${DEFAULT_SEED})
+    --backend B       auto | tensorflow | webgpu | wasm | cpu (auto)
     --workers N       training threads (the number of cores)
     --data-dir D      folder with the four MNIST IDX files (bundled MNIST if absent)
     --models-dir D    where models are saved and loaded (${DEFAULT_MODELS_DIR})
@@ -29,6 +30,8 @@ const cli = meow(
     --out FILE.png    write generate's digit to a PNG instead of the terminal;
                       discover's sheet of glyphs; manifold's picture (manifold.png)
     --scale N         PNG upscaling for generate (8)
+    --graphics G      how the app draws digits: auto | sixel | blocks | ascii
+                      (auto; or set $MNIST_TUI_GRAPHICS)
     --top N           new numbers discover lists (${DEFAULT_TOP})
     --grid G          discover scans a G×G grid of latent points (${DEFAULT_GRID_SIDE})
     --n N             manifold draws N×N digits (${DEFAULT_MANIFOLD_SIDE})
@@ -59,6 +62,7 @@ const cli = meow(
       top: { type: 'string' },
       grid: { type: 'string' },
       n: { type: 'string' },
+      graphics: { type: 'string' },
     },
   },
 );
@@ -84,18 +88,34 @@ try {
     batchSize: optionalInt('--batch-size', flags.batchSize) ?? DEFAULT_BATCH_SIZE,
     workers: optionalInt('--workers', flags.workers) ?? (await import('node:os')).availableParallelism(),
   };
-  const [command = 'start', ...args] = input;
-  const { runCommand } = await import('./commands/index.js');
-  process.exitCode = await runCommand(command, args, config, {
-    json: flags.json,
-    z: flags.z === undefined ? undefined : parseLatentPoint(flags.z),
-    out: flags.out,
-    scale: optionalInt('--scale', flags.scale) ?? 8,
-    top: optionalInt('--top', flags.top),
-    grid: optionalInt('--grid', flags.grid),
-    n: optionalInt('--n', flags.n),
-    io,
-  });
+  const [command, ...args] = input;
+  if (command === undefined) {
+    const { parseGraphicsRequest, GraphicsModeError } = await import('./ui/graphics/index.js');
+    let graphics: GraphicsRequest | undefined;
+    try {
+      graphics = flags.graphics === undefined ? undefined : parseGraphicsRequest(flags.graphics, '--graphics');
+    } catch (error) {
+      throw error instanceof GraphicsModeError ? new UsageError(error.message) : error;
+    }
+    // React's development build records every render for its profiler, which costs the
+    // app most of a frame; it must be chosen before React is first imported.
+    process.env.NODE_ENV ??= 'production';
+    // Imported only here, so --help and the headless commands never load Ink or the app.
+    const { runApp } = await import('./ui/index.js');
+    process.exitCode = await runApp(config, { graphics });
+  } else {
+    const { runCommand } = await import('./commands/index.js');
+    process.exitCode = await runCommand(command, args, config, {
+      json: flags.json,
+      z: flags.z === undefined ? undefined : parseLatentPoint(flags.z),
+      out: flags.out,
+      scale: optionalInt('--scale', flags.scale) ?? 8,
+      top: optionalInt('--top', flags.top),
+      grid: optionalInt('--grid', flags.grid),
+      n: optionalInt('--n', flags.n),
+      io,
+    });
+  }
 } catch (error) {
   if (!(error instanceof UsageError)) throw error;
   io.err(`mnist-tui: ${error.message}`);

@@ -2,7 +2,12 @@
  * The one typed configuration of mnist-tui. The CLI maps flags onto it once;
  * every step receives only the fields it uses (`Pick<Config, ...>`).
  */
-export type BackendName = 'auto' | 'wasm' | 'cpu';
+/**
+ * TensorFlow.js backends: `tensorflow` (tfjs-node or tfjs-node-gpu, if the user installed one),
+ * `webgpu` (Dawn, through the optional `webgpu` package), `wasm` (XNNPACK, with our training
+ * kernels), `cpu` (plain JavaScript); `auto` takes the first of them that works, in that order.
+ */
+export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 export type ModelName = 'cnn' | 'vae';
 

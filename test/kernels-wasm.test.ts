@@ -84,7 +84,7 @@ interface ConvCase {
   outShape: number[];
 }
 
-/** Random NHWC convolution geometries with non-empty outputs, then the CNN's two layers at batch 8. */
+/** Random NHWC convolution geometries with non-empty outputs, then the CNN's two layers at batch 8 and edge cases. */
 function convCases(rng: Rng): ConvCase[] {
   const cases: Omit<ConvCase, 'outShape'>[] = [];
   for (let i = 0; i < CASES; i++) {
@@ -108,6 +108,9 @@ function convCases(rng: Rng): ConvCase[] {
   cases.push(
     { inShape: [8, 28, 28, 1], filterShape: [3, 3, 1, 32], strides: [1, 1], pad: 'same' },
     { inShape: [8, 14, 14, 32], filterShape: [3, 3, 32, 64], strides: [1, 1], pad: 'same' },
+    // Even filters pad 'same' unevenly; a 1×1 filter with a wide input shifts nothing.
+    { inShape: [3, 7, 6, 5], filterShape: [2, 4, 5, 8], strides: [1, 1], pad: 'same' },
+    { inShape: [2, 5, 5, 16], filterShape: [1, 1, 16, 3], strides: [1, 1], pad: 'valid' },
   );
   return cases.map((c) => ({
     ...c,
@@ -287,7 +290,7 @@ describe('training with the wasm kernels', () => {
     const conv = { dataFormat: 'NHWC' };
     const calls: [string, () => unknown][] = [
       [
-        'dW by convolution',
+        'dW by shifted rows',
         () =>
           runKernel(
             'Conv2DBackpropFilter',
@@ -296,7 +299,25 @@ describe('training with the wasm kernels', () => {
           ),
       ],
       [
-        'dW by patchesᵀ',
+        'dW by shifted rows, transposed product',
+        () =>
+          runKernel(
+            'Conv2DBackpropFilter',
+            { x: t([2, 6, 5, 1]), dy: t([2, 6, 5, 16]) },
+            { ...conv, strides: 1, pad: 'same', filterShape: [3, 3, 1, 16] },
+          ),
+      ],
+      [
+        'dW by convolution',
+        () =>
+          runKernel(
+            'Conv2DBackpropFilter',
+            { x: t([2, 6, 5, 8]), dy: t([2, 4, 3, 4]) },
+            { ...conv, strides: 1, pad: 'valid', filterShape: [3, 3, 8, 4] },
+          ),
+      ],
+      [
+        'dW by patches',
         () =>
           runKernel(
             'Conv2DBackpropFilter',
@@ -305,12 +326,12 @@ describe('training with the wasm kernels', () => {
           ),
       ],
       [
-        'dW by patches',
+        'dW by patches, transposed product',
         () =>
           runKernel(
             'Conv2DBackpropFilter',
-            { x: t([2, 6, 5, 1]), dy: t([2, 6, 5, 16]) },
-            { ...conv, strides: 1, pad: 'same', filterShape: [3, 3, 1, 16] },
+            { x: t([2, 6, 5, 1]), dy: t([2, 3, 3, 16]) },
+            { ...conv, strides: 2, pad: 'same', filterShape: [3, 3, 1, 16] },
           ),
       ],
       [

@@ -5,7 +5,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const BACKENDS: readonly BackendName[] = ['auto', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendName[] = ['auto', 'wasm', 'cpu', 'webgpu', 'tensorflow'];
 
 export function parsePositiveInt(flag: string, value: string, allowZero = false): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;

@@ -5,8 +5,21 @@ export class BackendError extends Error {
   override name = 'BackendError';
 }
 
+type Concrete = Exclude<BackendName, 'auto'>;
+
 /** Backends in the order `auto` tries them: fastest first. */
-const AUTO_ORDER: Exclude<BackendName, 'auto'>[] = ['wasm', 'cpu'];
+const AUTO_ORDER: Concrete[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+
+/**
+ * Backends that spread every op over a whole GPU (or, for tfjs-node without one, all cores) by
+ * themselves, so more than one training replica would only compete for it.
+ */
+const ACCELERATORS: readonly string[] = ['tensorflow', 'webgpu'];
+
+/** Whether `backend` (a name `initBackend` returned) is an accelerator that wants one replica. */
+export function isAccelerator(backend: string): boolean {
+  return ACCELERATORS.includes(backend);
+}
 
 /**
  * Makes `name` the active TensorFlow.js backend and returns the name actually in use.
@@ -30,20 +43,41 @@ export async function initBackend(name: BackendName): Promise<string> {
 }
 
 /** Undefined on success, else why the backend cannot be used. */
-async function tryBackend(name: Exclude<BackendName, 'auto'>): Promise<string | undefined> {
+async function tryBackend(name: Concrete): Promise<string | undefined> {
   try {
-    if (name === 'wasm') {
-      await import('@tensorflow/tfjs-backend-wasm');
-      const { registerWasmTrainingKernels } = await import('./kernels/index.js');
-      registerWasmTrainingKernels();
-    } else {
-      await import('@tensorflow/tfjs-backend-cpu');
-    }
+    await prepare(name);
     const ok = await tf.setBackend(name);
     if (!ok) return 'it failed to initialise';
     await tf.ready();
     return undefined;
   } catch (error) {
+    if (name === 'webgpu') (await import('./backends/index.js')).stopWebGpu();
     return error instanceof Error ? error.message.split('\n')[0] : String(error);
+  }
+}
+
+/** Imports and registers backend `name`; throws with a one-line reason if it cannot run here. */
+async function prepare(name: Concrete): Promise<void> {
+  switch (name) {
+    case 'tensorflow':
+      return (await import('./backends/index.js')).loadTensorflow();
+    case 'webgpu': {
+      await (await import('./backends/index.js')).startWebGpu();
+      // tfjs-backend-webgpu reads GPU data synchronously (dataSync) only through OffscreenCanvas,
+      // which Node lacks, and our training and evaluation read synchronously: refuse up front
+      // rather than fail at the first read.
+      if (typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined') {
+        throw new Error('tfjs-backend-webgpu cannot read results synchronously under Node (no OffscreenCanvas)');
+      }
+      return;
+    }
+    case 'wasm': {
+      await import('@tensorflow/tfjs-backend-wasm');
+      const { registerWasmTrainingKernels } = await import('./kernels/index.js');
+      registerWasmTrainingKernels();
+      return;
+    }
+    case 'cpu':
+      await import('@tensorflow/tfjs-backend-cpu');
   }
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { gatherNormalised, gatherUnit, IMAGE_SIDE, IMAGE_SIZE, type DigitSet } from '../data/index.js';
-import { vaeLoss, type Vae } from './vae.js';
+import { readAndDispose, vaeLoss, type Vae } from './vae.js';
 
 /** Test metrics: accuracy in [0,1] for the CNN, −ELBO in nats per image for the VAE. */
 export interface TestMetrics {
@@ -45,10 +45,9 @@ export function combineMetrics(parts: PartialMetric[]): TestMetrics {
 /** Class probabilities [count, 10] for normalised images [count*784]. */
 export function classifyImages(model: tfl.LayersModel, normalised: Float32Array): Float32Array {
   const count = normalised.length / IMAGE_SIZE;
-  return tf.tidy(() => {
-    const x = tf.tensor4d(normalised, [count, IMAGE_SIDE, IMAGE_SIDE, 1]);
-    return tf.softmax(model.apply(x) as tf.Tensor2D).dataSync() as Float32Array;
-  });
+  return readAndDispose(
+    tf.tidy(() => tf.softmax(model.apply(tf.tensor4d(normalised, [count, IMAGE_SIDE, IMAGE_SIDE, 1])) as tf.Tensor2D)),
+  );
 }
 
 /** Correct predictions among test images [start, end). */

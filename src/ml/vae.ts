@@ -70,18 +70,23 @@ export function vaeLoss(vae: Vae, images: tf.Tensor2D, noise: tf.Tensor2D): tf.S
 /** Decodes latent points [count*latent] into images [count*784] in [0,1]. */
 export function decodePoints(vae: Vae, points: Float32Array): Float32Array {
   const count = points.length / vae.latentDim;
-  return tf.tidy(() => {
-    const z = tf.tensor2d(points, [count, vae.latentDim]);
-    return (vae.decoder.apply(z) as tf.Tensor2D).dataSync() as Float32Array;
-  });
+  return readAndDispose(tf.tidy(() => vae.decoder.apply(tf.tensor2d(points, [count, vae.latentDim])) as tf.Tensor2D));
 }
 
 /** Latent means [count*latent] of images [count*784] in [0,1]. */
 export function encodeImages(vae: Vae, images: Float32Array): Float32Array {
   const count = images.length / IMAGE_SIZE;
-  return tf.tidy(() => {
-    const x = tf.tensor2d(images, [count, IMAGE_SIZE]);
-    const [mu] = vae.encoder.apply(x) as tf.Tensor2D[];
-    return mu.dataSync() as Float32Array;
-  });
+  return readAndDispose(
+    tf.tidy(() => (vae.encoder.apply(tf.tensor2d(images, [count, IMAGE_SIZE])) as tf.Tensor2D[])[0]),
+  );
+}
+
+/**
+ * Reads a tensor's values outside `tf.tidy`: a typed array returned from a tidy is walked
+ * element by element in search of tensors, which costs more than the decode itself.
+ */
+export function readAndDispose(tensor: tf.Tensor): Float32Array {
+  const values = tensor.dataSync() as Float32Array;
+  tensor.dispose();
+  return values;
 }

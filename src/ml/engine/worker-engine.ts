@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DigitSet, Mnist } from '../../data/index.js';
 import { FlatAdam } from '../adam.js';
-import { BackendError } from '../backend.js';
+import { BackendError, isAccelerator } from '../backend.js';
 import { combineMetrics, EVAL_BATCH } from '../evaluate.js';
 import { ModelFileError } from '../model-store.js';
 import { allFinite, MAX_SHARDS, splitEvenly, type EngineOptions, type TrainEngine } from './engine.js';
@@ -54,7 +54,8 @@ function share(set: DigitSet): DigitSet {
 
 /**
  * Data-parallel training over `workers` threads, each with its own backend (the wasm
- * backend is single-threaded in Node). Every step, each replica computes the gradient of its
+ * backend is single-threaded in Node); one thread only on an accelerator, which uses the whole
+ * device by itself. Every step, each replica computes the gradient of its
  * shard of the batch; this thread averages them weighted by shard size, applies Adam to the
  * one shared copy of the weights, and the replicas reload it before their next step. The
  * result equals one big-batch step, whatever the number of workers.
@@ -63,31 +64,32 @@ export async function createWorkerEngine(
   data: Mnist,
   options: EngineOptions & { workers: number },
 ): Promise<TrainEngine> {
-  const count = Math.max(1, Math.min(options.workers, MAX_SHARDS));
-  const replicas = Array.from({ length: count }, () => new Replica());
+  const wanted = Math.max(1, Math.min(options.workers, MAX_SHARDS));
+  const replicas = [new Replica()];
   try {
     const train = share(data.train);
     const test = share(data.test);
-    const ready = await Promise.all(
-      replicas.map((r) =>
-        r.request<'ready'>({
-          type: 'init',
-          model: options.model,
-          seed: options.seed,
-          backend: options.backend,
-          train,
-          test,
-        }),
-      ),
-    );
-    const size = ready[0].size;
+    const init: WorkerRequest = {
+      type: 'init',
+      model: options.model,
+      seed: options.seed,
+      backend: options.backend,
+      train,
+      test,
+    };
+    // The first replica learns which backend `auto` resolves to; on an accelerator it stays alone.
+    const first = await replicas[0].request<'ready'>(init);
+    const count = isAccelerator(first.backend) ? 1 : wanted;
+    while (replicas.length < count) replicas.push(new Replica());
+    await Promise.all(replicas.slice(1).map((r) => r.request<'ready'>(init)));
+    const size = first.size;
     const params = new Float32Array(new SharedArrayBuffer(size * 4));
     const slots = replicas.map(() => new Float32Array(new SharedArrayBuffer(size * 4)));
     await replicas[0].request({ type: 'attach', params, grads: slots[0], publish: true });
     await Promise.all(
       replicas.slice(1).map((r, i) => r.request({ type: 'attach', params, grads: slots[i + 1], publish: false })),
     );
-    return engineOver(replicas, params, slots, ready[0].backend, data.test.count);
+    return engineOver(replicas, params, slots, first.backend, data.test.count);
   } catch (error) {
     await Promise.all(replicas.map((r) => r.terminate()));
     throw error;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { filterGradByPatches } from './conv2d-backprop-filter-im2col.js';
+import { filterGradByShiftedRows } from './conv2d-backprop-filter-shifted.js';
 import { swapOuterInner } from './layout.js';
 import { allocate, convolve, heapView, release, transpose, zeros, type WasmKernelArgs } from './wasm-calls.js';
 
@@ -12,15 +13,18 @@ const MIN_CHANNELS_FOR_CONVOLUTION = 8;
 
 /**
  * Conv2DBackpropFilter (the weight gradient of a convolution), which the stock wasm backend
- * lacks. For stride 1 it is itself a forward convolution on XNNPACK, with x as the filter:
+ * lacks. Three routes, all on XNNPACK:
+ * - stride 1, output as large as the input ('same'): im2col by shifted bulk copies and a matrix
+ *   product (`filterGradByShiftedRows`), the CNN's two layers;
+ * - other stride-1 cases: a forward convolution with x as the filter,
  *
  *   dW[kh, kw, ci, co] = Σ_{b, oh, ow} dy[b, oh, ow, co] · x[b, oh + kh − top, ow + kw − left, ci]
  *                      = conv(dy as [co, oh, ow, b], x as filter [h, w, b, ci])[co, KH−1−kh, KW−1−kw, ci]
  *
- * x, not dy, is the filter because XNNPACK repacks a fresh filter at ~20 ns an element and x is
- * usually the smaller (half of dy for the CNN's second layer); with dy as filter this took 80 ms
- * instead of 53. Strides, inputs with few channels and odd paddings go through im2col and a
- * matrix product instead.
+ *   x, not dy, is the filter because XNNPACK repacks a fresh filter at ~20 ns an element and x
+ *   is usually the smaller;
+ * - strides, inputs with few channels and odd paddings: im2col element by element and a matrix
+ *   product.
  */
 export function conv2DBackpropFilter({
   inputs,
@@ -40,12 +44,15 @@ export function conv2DBackpropFilter({
     dimRoundingMode,
   );
   const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, padInfo } = geometry;
+  const unitStride = geometry.strideHeight === 1 && geometry.strideWidth === 1;
+  if (unitStride && outHeight === inHeight && outWidth === inWidth) {
+    return filterGradByShiftedRows(backend, x, dy, geometry);
+  }
   // Padding of dy that makes the convolution's output exactly filterHeight × filterWidth.
   const top = filterHeight - 1 - padInfo.top;
   const bottom = inHeight - outHeight + padInfo.top;
   const left = filterWidth - 1 - padInfo.left;
   const right = inWidth - outWidth + padInfo.left;
-  const unitStride = geometry.strideHeight === 1 && geometry.strideWidth === 1;
   if (!unitStride || geometry.inChannels < MIN_CHANNELS_FOR_CONVOLUTION || Math.min(top, bottom, left, right) < 0) {
     return filterGradByPatches(backend, x, dy, geometry);
   }

@@ -63,8 +63,9 @@ export const DEFAULT_DISCOVERY: DiscoveryConfig = {
   // As stable as three in four real digits: a glyph the encoder would put
   // somewhere else is a passing blur, not a place on the map.
   driftQuantile: 0.75,
-  // About one glyph's worth of plane: nearer points decode to the same shape drawn slightly differently.
-  separation: 0.05,
+  // On the manifold one digit morphs into the next over about a tenth of the
+  // box; nearer candidates are the same shape drawn slightly differently.
+  separation: 0.1,
 };
 
 /** Largest manifold side the CLI accepts: a 2800-pixel-square PNG. */

@@ -12,11 +12,11 @@ export interface GlyphMeasures {
   /** [count * 784] decoded pixels in [0, 1]. */
   pixels: Float32Array;
   /** [count] share of decisive pixels. */
-  decisive: Float32Array;
+  decisive: Float64Array;
   /** [count] summed pixel values. */
-  ink: Float32Array;
+  ink: Float64Array;
   /** [count] latent distance from each point to the encoding of its own glyph. */
-  drift: Float32Array;
+  drift: Float64Array;
   /** [count * 10] the CNN's probabilities, when a classifier was given. */
   probabilities?: Float32Array;
 }
@@ -37,8 +37,9 @@ export function measureGlyphs(
   const count = points.length / LATENT_DIM;
   const pixels = decodePoints(vae, points); // [count * 784]
   const landed = encodeImages(vae, pixels); // [count * 2]
-  const decisive = new Float32Array(count);
-  const drift = new Float32Array(count);
+  // Doubles, so a reported score is exactly the number the thresholds were compared with.
+  const decisive = new Float64Array(count);
+  const drift = new Float64Array(count);
   for (let n = 0; n < count; n++) {
     decisive[n] = decisiveShare(pixels.subarray(n * IMAGE_SIZE, (n + 1) * IMAGE_SIZE), decisiveMargin);
     const i = n * LATENT_DIM;

@@ -32,9 +32,9 @@ export function inkMass(pixels: ArrayLike<number>): number {
 }
 
 /** Ink masses of `count` images of `size` pixels laid end to end. */
-export function inkMasses(images: ArrayLike<number>, size: number): Float32Array {
+export function inkMasses(images: ArrayLike<number>, size: number): Float64Array {
   const count = images.length / size;
-  const masses = new Float32Array(count);
+  const masses = new Float64Array(count);
   for (let n = 0; n < count; n++) {
     let sum = 0;
     for (let p = n * size; p < (n + 1) * size; p++) sum += images[p]!;

@@ -10,13 +10,13 @@ export interface TestSetSummary {
   /** [count * 2] the VAE's latent means of the test digits. */
   encodings: Float32Array;
   /** [count] each test digit's summed pixel values, pixels in [0, 1]. */
-  inkMasses: Float32Array;
+  inkMasses: Float64Array;
 }
 
 /** Encodes every test digit and weighs its ink. */
 export function summariseTestSet(vae: Vae, test: DigitSet): TestSetSummary {
   const encodings = new Float32Array(test.count * vae.latentDim);
-  const masses = new Float32Array(test.count);
+  const masses = new Float64Array(test.count);
   for (let start = 0; start < test.count; start += ENCODE_BATCH) {
     const count = Math.min(ENCODE_BATCH, test.count - start);
     const images = unitView(test, start, count); // [count * 784]

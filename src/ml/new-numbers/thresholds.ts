@@ -36,8 +36,8 @@ export function resolveThresholds(
   config: DiscoveryConfig,
 ): DiscoveryThresholds {
   const count = summary.inkMasses.length;
-  const decisive = new Float32Array(count);
-  const drift = new Float32Array(count);
+  const decisive = new Float64Array(count);
+  const drift = new Float64Array(count);
   for (let start = 0; start < count; start += REFERENCE_BATCH) {
     const end = Math.min(count, start + REFERENCE_BATCH);
     const measures = measureGlyphs(vae, summary.encodings.subarray(start * 2, end * 2), config.decisiveMargin);

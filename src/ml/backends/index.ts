@@ -1,0 +1,2 @@
+export { loadTensorflow } from './tensorflow.js';
+export { startWebGpu, stopWebGpu } from './webgpu.js';

@@ -1,0 +1,155 @@
+/**
+ * Everything the screen shows, as one plain value. Views are functions of
+ * it; the controller changes it only through actions (see `reduce`).
+ */
+import type { ModelName } from '../../config.js';
+import type { ModelMetadata } from '../../ml/index.js';
+import type { ColourDepth, GraphicsMode } from '../graphics/index.js';
+import type { CellSize } from '../terminal/index.js';
+
+/** The four screens, in tab order. */
+export const VIEWS = ['home', 'train', 'explore', 'draw'] as const;
+
+export type ViewName = (typeof VIEWS)[number];
+
+/** Terminal size in cells. */
+export interface Size {
+  columns: number;
+  rows: number;
+}
+
+/** How this terminal draws. */
+export interface Display {
+  /** How digits are drawn. */
+  graphics: GraphicsMode;
+  /** Colour flavour for half blocks and the latent map. */
+  depth: ColourDepth;
+  /** Whether anything is coloured at all; off in ascii mode. */
+  colour: boolean;
+  /** Pixels per cell, for sizing sixel images. */
+  cell: CellSize;
+  /** Inside tmux, sixel needs its passthrough wrapping. */
+  tmux: boolean;
+}
+
+/** The CNN's answer for one image. */
+export interface Guess {
+  digit: number;
+  /** Probability of `digit`, in [0, 1]. */
+  confidence: number;
+}
+
+/** A point of the VAE's latent plane. */
+export type LatentPoint = readonly [number, number];
+
+/** Metrics of one completed epoch of the current run. */
+export interface EpochResult {
+  epoch: number;
+  loss: number;
+  testAccuracy?: number;
+  testNegElbo?: number;
+}
+
+/** The model being trained right now. */
+export interface ActiveTraining {
+  model: ModelName;
+  epochs: number;
+  /** 1-based epoch in progress; 0 before the first batch report. */
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  imagesPerSecond: number;
+  etaSeconds: number;
+  paused: boolean;
+  cancelling: boolean;
+}
+
+/** What happened in this session's training of one model. */
+export interface TrainingRun {
+  /** Batch losses as reported, oldest first. */
+  losses: number[];
+  epochs: EpochResult[];
+  outcome?: 'done' | 'cancelled' | 'failed';
+  /** Why it failed, in one line. */
+  error?: string;
+}
+
+export interface TrainingState {
+  active?: ActiveTraining;
+  /** Models waiting to train after the active one. */
+  queue: ModelName[];
+  runs: Partial<Record<ModelName, TrainingRun>>;
+  /** The run the Train view charts: the active one, else the last. */
+  shown?: ModelName;
+}
+
+export interface ExplorerState {
+  cursor: LatentPoint;
+  /** [784] pixels in [0, 1] decoded at the cursor; absent without a VAE. */
+  digit?: Float32Array;
+  guess?: Guess;
+  /** [total * 2] latent means of the test images, filled in as they are encoded. */
+  points?: Float32Array;
+  /** [total] digit of each test image. */
+  labels?: Uint8Array;
+  /** How many of `total` are encoded so far. */
+  encoded: number;
+  total: number;
+}
+
+export interface DrawState {
+  /** [784] ink in [0, 1], row-major. */
+  pixels: Float32Array;
+  /** The key-driven pen, in pixels. */
+  pen: { x: number; y: number };
+  /** When down, moving the pen with keys inks. */
+  penDown: boolean;
+  guess?: Guess;
+  /** Where the VAE encodes the drawing; absent for a blank canvas or without a VAE. */
+  encoding?: LatentPoint;
+}
+
+export interface AppState {
+  size: Size;
+  display: Display;
+  view: ViewName;
+  help: boolean;
+  modelsDir: string;
+  /** Filled in as the app starts: backend and data come first, models after. */
+  backend?: string;
+  dataset?: { source: string; train: number; test: number };
+  /** True until the saved models have been looked for. */
+  loading: boolean;
+  models: Partial<Record<ModelName, ModelMetadata>>;
+  training: TrainingState;
+  explorer: ExplorerState;
+  draw: DrawState;
+  /** One line for the status bar: the latest error or hint. */
+  message?: string;
+  /** Set once quitting has begun; training may still be stopping. */
+  quitting: boolean;
+}
+
+/** Side of the canvas and of MNIST images. */
+export const CANVAS_SIDE = 28;
+
+/** The state before anything has loaded. */
+export function initialState(size: Size, display: Display, modelsDir: string): AppState {
+  return {
+    size,
+    display,
+    view: 'home',
+    help: false,
+    modelsDir,
+    loading: true,
+    models: {},
+    training: { queue: [], runs: {} },
+    explorer: { cursor: [0, 0], encoded: 0, total: 0 },
+    draw: {
+      pixels: new Float32Array(CANVAS_SIDE * CANVAS_SIDE),
+      pen: { x: CANVAS_SIDE / 2, y: CANVAS_SIDE / 2 },
+      penDown: false,
+    },
+    quitting: false,
+  };
+}

@@ -1,0 +1,231 @@
+/**
+ * The app's side effects: starting up, loading and swapping models,
+ * encoding the test set for the latent map, decoding at the cursor,
+ * classifying drawings, training, and quitting cleanly. Views never see
+ * any of it; they see the state it dispatches.
+ */
+import type { Config, ModelName } from '../../config.js';
+import { unitView, type Mnist } from '../../data/index.js';
+import { CANVAS_SIDE, type DrawState, type Guess, type LatentPoint } from './app-state.js';
+import { hasInk, stroke } from './canvas.js';
+import type { Command } from './commands.js';
+import { clampPoint } from './latent.js';
+import type { AppServices, ClassifierHandle, VaeHandle } from './services.js';
+import type { Store } from './store.js';
+import { createTrainingRunner } from './training-runner.js';
+
+export interface Controller {
+  /** Picks the backend, loads the data and any saved models. */
+  boot(): Promise<void>;
+  run(command: Command): void;
+  /** Stops training (keeping the last epoch), then settles `exited` with `code`; asked twice, it stops waiting. */
+  quit(code: number): Promise<void>;
+  /** Settles with the exit code once the app may close. */
+  readonly exited: Promise<number>;
+}
+
+export interface ControllerOptions {
+  store: Store;
+  services: AppServices;
+  config: Pick<Config, 'epochs' | 'batchSize' | 'seed' | 'modelsDir' | 'workers' | 'backend'>;
+}
+
+/** Test images encoded per slice; small enough that keys still answer between slices. */
+const ENCODE_CHUNK = 200;
+/** The map is redrawn with new points at most this often while encoding, since each redraw costs a frame. */
+const ENCODE_REPORT_MS = 150;
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
+function guessOf(probabilities: Float32Array): Guess {
+  let digit = 0;
+  for (let d = 1; d < probabilities.length; d++) if (probabilities[d]! > probabilities[digit]!) digit = d;
+  return { digit, confidence: probabilities[digit]! };
+}
+
+const yieldToInput = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function createController({ store, services, config }: ControllerOptions): Controller {
+  const { dispatch } = store;
+  let classifier: ClassifierHandle | undefined;
+  let vae: VaeHandle | undefined;
+  let data: Promise<Mnist> | undefined;
+  /** Bumped by each load of a model, so a slow load never replaces a newer one. */
+  const loads: Record<ModelName, number> = { cnn: 0, vae: 0 };
+  let quitting = false;
+  let exit: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => (exit = resolve));
+  const say = (text: string) => dispatch({ type: 'message', text });
+  const training = createTrainingRunner({
+    trainer: services.trainer,
+    config,
+    dispatch,
+    onSaved: (model) => void loadModel(model),
+  });
+
+  function setCursor(z: LatentPoint): void {
+    const cursor = clampPoint(z);
+    const digit = vae?.decode(Float32Array.from(cursor));
+    const guess = digit && classifier ? guessOf(classifier.classify(digit)) : undefined;
+    dispatch({ type: 'cursor', cursor, digit, guess });
+  }
+
+  function setDrawing(change: Partial<DrawState>): void {
+    const next = { ...store.getState().draw, ...change };
+    const inked = hasInk(next.pixels);
+    const guess = inked && classifier ? guessOf(classifier.classify(next.pixels)) : undefined;
+    const mu = inked && vae ? vae.encode(next.pixels) : undefined;
+    dispatch({ type: 'draw', draw: { ...next, guess, encoding: mu && [mu[0]!, mu[1]!] } });
+  }
+
+  /** Fills the latent map slice by slice, yielding between slices so keys keep answering. */
+  async function encodeTestSet(model: VaeHandle): Promise<void> {
+    try {
+      if (data === undefined) return;
+      const { test } = await data;
+      if (vae !== model) return;
+      dispatch({ type: 'points-reset', labels: test.labels.slice(0, test.count) });
+      const mu = new Float32Array(test.count * 2); // [count, 2]
+      let reported = 0;
+      let lastReport = performance.now();
+      for (let start = 0; start < test.count; start += ENCODE_CHUNK) {
+        // A newer VAE (or none, when quitting) takes over the map.
+        if (vae !== model) return;
+        const size = Math.min(ENCODE_CHUNK, test.count - start);
+        mu.set(model.encode(unitView(test, start, size)), start * 2);
+        const end = start + size;
+        if (end === test.count || performance.now() - lastReport >= ENCODE_REPORT_MS) {
+          dispatch({ type: 'points-encoded', start: reported, mu: mu.subarray(reported * 2, end * 2) });
+          reported = end;
+          lastReport = performance.now();
+        }
+        await yieldToInput();
+      }
+    } catch (error) {
+      say(`cannot draw the latent map: ${firstLine(error)}`);
+    }
+  }
+
+  async function loadModel(model: ModelName): Promise<void> {
+    const load = ++loads[model];
+    try {
+      const handle = model === 'cnn' ? await services.loadClassifier() : await services.loadVae();
+      if (load !== loads[model] || quitting) {
+        handle?.dispose();
+        return;
+      }
+      if (model === 'cnn') {
+        classifier?.dispose();
+        classifier = handle as ClassifierHandle | undefined;
+      } else {
+        vae?.dispose();
+        vae = handle as VaeHandle | undefined;
+      }
+      dispatch({ type: 'model', model, metadata: handle?.metadata });
+      setCursor(store.getState().explorer.cursor);
+      setDrawing({});
+      if (model === 'vae' && vae !== undefined) void encodeTestSet(vae);
+    } catch (error) {
+      say(`cannot load the ${model.toUpperCase()}: ${firstLine(error)}`);
+    }
+  }
+
+  async function train(models: ModelName[]): Promise<void> {
+    if (training.busy) {
+      say('Training is under way; c cancels it first.');
+      return;
+    }
+    if (data === undefined) return;
+    dispatch({ type: 'view', view: 'train' });
+    try {
+      await training.start(await data, models);
+    } catch (error) {
+      say(`cannot train without data: ${firstLine(error)}`);
+    }
+  }
+
+  function moveDrawPen(dx: number, dy: number): void {
+    const { pen, penDown, pixels } = store.getState().draw;
+    const clamp = (v: number) => Math.min(CANVAS_SIDE - 0.5, Math.max(0.5, v));
+    const next = { x: clamp(pen.x + dx), y: clamp(pen.y + dy) };
+    setDrawing({ pen: next, pixels: penDown ? stroke(pixels, pen, next, true) : pixels });
+  }
+
+  function run(command: Command): void {
+    if (quitting && command.type !== 'quit') return;
+    const state = store.getState();
+    switch (command.type) {
+      case 'view':
+      case 'cycle-view':
+      case 'help':
+        dispatch(command);
+        return;
+      case 'quit':
+        void quit(command.code);
+        return;
+      case 'train':
+        void train(command.models);
+        return;
+      case 'pause':
+        training.togglePause();
+        return;
+      case 'cancel':
+        training.cancel();
+        return;
+      case 'move':
+        setCursor([state.explorer.cursor[0] + command.dx, state.explorer.cursor[1] + command.dy]);
+        return;
+      case 'point':
+        setCursor(command.z);
+        return;
+      case 'pen-move':
+        moveDrawPen(command.dx, command.dy);
+        return;
+      case 'pen-toggle': {
+        const { pen, pixels, penDown } = state.draw;
+        setDrawing({ penDown: !penDown, pixels: penDown ? pixels : stroke(pixels, pen, pen, true) });
+        return;
+      }
+      case 'paint': {
+        const at = { x: command.x, y: command.y };
+        setDrawing({ pen: at, pixels: stroke(state.draw.pixels, at, at, command.ink) });
+        return;
+      }
+      case 'clear-canvas':
+        setDrawing({ pixels: new Float32Array(CANVAS_SIDE * CANVAS_SIDE), penDown: false });
+        return;
+    }
+  }
+
+  async function quit(code: number): Promise<void> {
+    if (quitting) {
+      exit(code);
+      return;
+    }
+    quitting = true;
+    dispatch({ type: 'quitting' });
+    await training.stop();
+    classifier?.dispose();
+    vae?.dispose();
+    classifier = vae = undefined;
+    exit(code);
+  }
+
+  async function boot(): Promise<void> {
+    try {
+      dispatch({ type: 'backend', name: await services.initBackend() });
+      data = services.loadData();
+      const { source, train, test } = await data;
+      dispatch({ type: 'dataset', source, train: train.count, test: test.count });
+      await Promise.all([loadModel('cnn'), loadModel('vae')]);
+    } catch (error) {
+      say(firstLine(error));
+    } finally {
+      dispatch({ type: 'loaded' });
+    }
+  }
+
+  return { boot, run, quit, exited };
+}

@@ -1,0 +1,12 @@
+/** The app: its state, the commands keys and mouse give, and the controller that carries them out. */
+export { App, type AppProps } from './App.js';
+export { initialState, VIEWS, CANVAS_SIDE } from './app-state.js';
+export type { AppState, Display, Size, ViewName, LatentPoint, Guess, DrawState, ExplorerState } from './app-state.js';
+export { createStore, type Store } from './store.js';
+export { reduce, type Action } from './reducer.js';
+export { createController, type Controller, type ControllerOptions } from './controller.js';
+export { keyCommand, mouseCommand, KEY_HELP, CTRL_C_EXIT_CODE, type Command } from './commands.js';
+export { computeLayout, MIN_COLUMNS, MIN_ROWS, type Layout, type Rect } from './layout.js';
+export { cellOf, pointAt, clampPoint, LATENT_EXTENT, SMALL_STEP, BIG_STEP } from './latent.js';
+export { createMlServices } from './ml-services.js';
+export type { AppServices, Trainer, ClassifierHandle, VaeHandle } from './services.js';

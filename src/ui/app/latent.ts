@@ -1,0 +1,46 @@
+/**
+ * The part of the VAE's latent plane the explorer shows, and how it maps to
+ * terminal cells. The prior is a standard normal, so ±4 holds nearly every
+ * encoded image; y grows upwards, as on a plot.
+ */
+import type { LatentPoint } from './app-state.js';
+
+/** The map spans [-LATENT_EXTENT, LATENT_EXTENT] on both axes. */
+export const LATENT_EXTENT = 4;
+
+/** Cursor step of an arrow key, and of Shift+arrow or a capital hjkl. */
+export const SMALL_STEP = 0.1;
+export const BIG_STEP = 0.5;
+
+/** A grid laid over the plane: `columns` × `rows` equal cells. */
+export interface Grid {
+  columns: number;
+  rows: number;
+}
+
+function clamp(value: number): number {
+  return Math.min(LATENT_EXTENT, Math.max(-LATENT_EXTENT, value));
+}
+
+/** `z` pulled inside the map. */
+export function clampPoint(z: LatentPoint): LatentPoint {
+  return [clamp(z[0]), clamp(z[1])];
+}
+
+/** The cell holding `z`, or `undefined` when `z` lies off the map. */
+export function cellOf(z: LatentPoint, grid: Grid): { col: number; row: number } | undefined {
+  const span = 2 * LATENT_EXTENT;
+  const col = Math.floor(((z[0] + LATENT_EXTENT) / span) * grid.columns);
+  const row = Math.floor(((LATENT_EXTENT - z[1]) / span) * grid.rows);
+  // The right and bottom edges belong to the last cell.
+  const c = col === grid.columns ? col - 1 : col;
+  const r = row === grid.rows ? row - 1 : row;
+  if (c < 0 || c >= grid.columns || r < 0 || r >= grid.rows) return undefined;
+  return { col: c, row: r };
+}
+
+/** The centre of cell (`col`, `row`). */
+export function pointAt(col: number, row: number, grid: Grid): LatentPoint {
+  const span = 2 * LATENT_EXTENT;
+  return [((col + 0.5) / grid.columns) * span - LATENT_EXTENT, LATENT_EXTENT - ((row + 0.5) / grid.rows) * span];
+}

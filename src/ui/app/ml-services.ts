@@ -1,0 +1,56 @@
+/** The app's services backed by TensorFlow.js, the saved models and MNIST on disk. */
+import type { Config } from '../../config.js';
+import { loadMnist, MNIST_MEAN, MNIST_STD } from '../../data/index.js';
+import {
+  classifyImages,
+  decodePoints,
+  encodeImages,
+  initBackend,
+  loadClassifier,
+  loadVae,
+  ModelFileError,
+  startTraining,
+} from '../../ml/index.js';
+import type { AppServices } from './services.js';
+
+/** The classifier's input: pixels centred and scaled as in training. */
+function normalise(pixels: Float32Array): Float32Array {
+  return pixels.map((p) => (p - MNIST_MEAN) / MNIST_STD);
+}
+
+export function createMlServices(
+  config: Pick<Config, 'backend' | 'dataDir' | 'limit' | 'modelsDir'>,
+): AppServices {
+  return {
+    initBackend: () => initBackend(config.backend),
+    loadData: () => loadMnist({ dataDir: config.dataDir, limit: config.limit }),
+    async loadClassifier() {
+      const saved = await loadClassifier(config.modelsDir);
+      if (saved === undefined) return undefined;
+      const { model, metadata } = saved;
+      return {
+        metadata,
+        classify: (pixels) => classifyImages(model, normalise(pixels)),
+        dispose: () => model.dispose(),
+      };
+    },
+    async loadVae() {
+      const saved = await loadVae(config.modelsDir);
+      if (saved === undefined) return undefined;
+      const { vae, metadata } = saved;
+      if (vae.latentDim !== 2) {
+        throw new ModelFileError(`${config.modelsDir}/vae: the explorer needs a 2-D latent space, not ${vae.latentDim}-D`);
+      }
+      return {
+        metadata,
+        decode: (points) => decodePoints(vae, points),
+        encode: (images) => encodeImages(vae, images),
+        dispose: () => {
+          vae.encoder.dispose();
+          vae.decoder.dispose();
+        },
+      };
+    },
+    trainer: startTraining,
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * What the app needs from the machine-learning side, as plain functions on
+ * typed arrays. The real ones wrap TensorFlow.js (`createMlServices`);
+ * tests pass fakes that answer at once and the same way every time.
+ */
+import type { Mnist } from '../../data/index.js';
+import type { ModelMetadata, SessionOptions, TrainingSession } from '../../ml/index.js';
+
+/** Starts training in the background; `startTraining` is the real one. */
+export type Trainer = (data: Mnist, options: SessionOptions) => TrainingSession;
+
+/** A loaded classifier. */
+export interface ClassifierHandle {
+  metadata: ModelMetadata;
+  /** Class probabilities [n * 10] of images [n * 784] with pixels in [0, 1]. */
+  classify(pixels: Float32Array): Float32Array;
+  /** Frees the model's memory. */
+  dispose(): void;
+}
+
+/** A loaded VAE with a 2-D latent space. */
+export interface VaeHandle {
+  metadata: ModelMetadata;
+  /** Images [n * 784] in [0, 1] for latent points [n * 2]. */
+  decode(points: Float32Array): Float32Array;
+  /** Latent means [n * 2] of images [n * 784] in [0, 1]. */
+  encode(images: Float32Array): Float32Array;
+  dispose(): void;
+}
+
+export interface AppServices {
+  /** Makes the configured backend active; resolves to the name of the one in use. */
+  initBackend(): Promise<string>;
+  /** The MNIST data as configured (training set perhaps limited, full test set). */
+  loadData(): Promise<Mnist>;
+  /** The saved CNN, or `undefined` when none has been trained. */
+  loadClassifier(): Promise<ClassifierHandle | undefined>;
+  /** The saved VAE, or `undefined` when none has been trained. */
+  loadVae(): Promise<VaeHandle | undefined>;
+  trainer: Trainer;
+}

@@ -1,0 +1,48 @@
+import { useMemo, useRef } from 'react';
+import { encodeSixel, wrapForTmux } from '../graphics/index.js';
+import type { GraphicsOverlay, OverlayImage } from '../terminal/index.js';
+import { graphicsLayer, type LayerItem } from '../views/index.js';
+import { CANVAS_SIDE, type AppState } from './app-state.js';
+
+type DigitItem = Extract<LayerItem, { kind: 'digit' }>;
+
+/** The last sixel encoding, reused while the digit and its size stay the same. */
+interface SixelCache {
+  pixels: Float32Array;
+  scale: number;
+  tmux: boolean;
+  sequence: string;
+}
+
+function sixelOf(item: DigitItem, tmux: boolean, cache: { current: SixelCache | undefined }): string {
+  const cached = cache.current;
+  if (cached?.pixels === item.pixels && cached.scale === item.pixelScale && cached.tmux === tmux) return cached.sequence;
+  const sixel = encodeSixel({ width: CANVAS_SIDE, height: CANVAS_SIDE, pixels: item.pixels }, item.pixelScale);
+  const sequence = tmux ? wrapForTmux(sixel) : sixel;
+  cache.current = { pixels: item.pixels, scale: item.pixelScale, tmux, sequence };
+  return sequence;
+}
+
+/**
+ * Keeps the overlay's pictures in step with `state`. It tells the overlay
+ * during render on purpose: Ink writes the frame when React commits, before
+ * any effect runs, and the frame must carry the pictures that go with it.
+ * Telling the overlay does no I/O itself.
+ */
+export function useGraphicsOverlay(overlay: GraphicsOverlay | undefined, state: AppState): void {
+  const sixelCache = useRef<SixelCache | undefined>(undefined);
+  const { view, help, size, display, explorer, draw, models } = state;
+  const hasVae = models.vae !== undefined;
+  const images = useMemo(
+    () =>
+      graphicsLayer(state).map((item): OverlayImage => {
+        const cells = { row: item.row, col: item.col, columns: item.width, rows: item.height };
+        return item.kind === 'text'
+          ? { ...cells, kind: 'text', lines: item.lines }
+          : { ...cells, kind: 'sixel', sequence: sixelOf(item, display.tmux, sixelCache) };
+      }),
+    // Only what the pictures show: training progress and messages must not redraw them.
+    [view, help, size, display, explorer, draw, hasVae],
+  );
+  overlay?.show(images);
+}

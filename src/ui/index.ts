@@ -1,0 +1,140 @@
+/**
+ * The terminal app, `mnist-tui` with no command. In order: make sure there
+ * is a terminal, take it over, find out how it draws, start the app with
+ * its services, then wait for a quit, a signal or a crash, stop training
+ * cleanly, and give the terminal back as it was.
+ */
+import { render } from 'ink';
+import { createElement } from 'react';
+import type { Config } from '../config.js';
+import { App, createController, createMlServices, createStore, initialState, type AppServices, type Display } from './app/index.js';
+import { colourDepth, detectGraphics, type GraphicsProbe, type GraphicsRequest } from './graphics/index.js';
+import {
+  createGraphicsOverlay,
+  EXIT_SIGNALS,
+  FALLBACK_CELL_SIZE,
+  onExitRequests,
+  openTerminal,
+  probeCellSize,
+} from './terminal/index.js';
+
+/** Said, with exit code 2, when stdin or stdout is not a terminal. */
+export const NOT_A_TERMINAL =
+  'mnist-tui: the app needs a terminal; use the headless commands: mnist-tui train|eval|generate|classify (see --help)';
+
+/** The process's streams and environment, injectable for tests and benchmarks. */
+export interface AppIo {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Receives the signals and uncaught errors that end the app. */
+  process: NodeJS.Process;
+}
+
+export interface RunAppOptions {
+  /** `--graphics`; when absent, `MNIST_TUI_GRAPHICS` and then detection decide. */
+  graphics?: GraphicsRequest;
+  /** Replaces some of the TensorFlow.js-backed services (tests inject a trainer and loaders). */
+  services?: Partial<AppServices>;
+  io?: Partial<AppIo>;
+}
+
+/** Ink throttles frames to this rate; 60 keeps a cursor move within one 16 ms frame. */
+const MAX_FPS = 60;
+
+function sizeOf(stdout: NodeJS.WriteStream) {
+  return { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+}
+
+/** Asks the terminal how it draws, before Ink starts reading its input. */
+async function detectDisplay(io: AppIo, forced: GraphicsRequest | undefined): Promise<Display> {
+  const probe: GraphicsProbe = {
+    write: (s) => io.stdout.write(s),
+    onData(cb) {
+      const listener = (chunk: Buffer | string) => cb(chunk.toString());
+      io.stdin.on('data', listener);
+      return () => {
+        io.stdin.off('data', listener);
+        // Hand the stream back paused; Ink reads it through 'readable'.
+        io.stdin.pause();
+      };
+    },
+    env: io.env,
+    forced,
+  };
+  const graphics = await detectGraphics(probe);
+  const cell = graphics === 'sixel' ? await probeCellSize(probe) : FALLBACK_CELL_SIZE;
+  return { graphics, depth: colourDepth(io.env), colour: graphics !== 'ascii', cell, tmux: Boolean(io.env.TMUX) };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/**
+ * Runs the app until it is quit and returns the exit code: 0 after `q`,
+ * 128 + the signal's number after Ctrl-C, SIGTERM or SIGHUP, 1 after a crash,
+ * 2 when there is no terminal.
+ */
+export async function runApp(config: Config, options: RunAppOptions = {}): Promise<number> {
+  const io: AppIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, process, ...options.io };
+  if (!io.stdin.isTTY || !io.stdout.isTTY) {
+    io.stderr.write(NOT_A_TERMINAL + '\n');
+    return 2;
+  }
+  const terminal = openTerminal(io);
+  // The last resort, for a process.exit from anywhere; restore() runs only once.
+  io.process.on('exit', terminal.restore);
+  // After a hang-up every write fails (EIO); the stream is then closed, and what matters
+  // is stopping training cleanly, so the failure is noted instead of crashing the app.
+  let outputError: Error | undefined;
+  const onOutputError = (error: Error) => (outputError ??= error);
+  io.stdout.on('error', onOutputError);
+  let stopListening = () => {};
+  try {
+    const display = await detectDisplay(io, options.graphics);
+    terminal.enableMouse();
+    const store = createStore(initialState(sizeOf(io.stdout), display, config.modelsDir));
+    const services: AppServices = { ...createMlServices(config), ...options.services };
+    const controller = createController({ store, services, config });
+    const overlay = createGraphicsOverlay(io.stdout);
+    const ink = render(createElement(App, { store, controller, overlay }), {
+      stdout: overlay.stdout,
+      stdin: io.stdin,
+      stderr: io.stderr,
+      exitOnCtrlC: false,
+      maxFps: MAX_FPS,
+    });
+    const onResize = () => {
+      // Ink erases its last frame by counting lines up from the cursor, which a resize may have moved.
+      ink.clear();
+      terminal.clear();
+      store.dispatch({ type: 'resize', size: sizeOf(io.stdout) });
+    };
+    io.stdout.on('resize', onResize);
+    const crash = (error: unknown) => {
+      ink.unmount();
+      terminal.restore();
+      io.stderr.write(`mnist-tui: crashed: ${describe(error)}\nStopping training…\n`);
+      void controller.quit(1);
+    };
+    stopListening = onExitRequests(io.process, {
+      signal: (name) => void controller.quit(EXIT_SIGNALS[name]),
+      crash,
+    });
+    // Ink ends by itself only when rendering threw.
+    ink.waitUntilExit().catch(crash);
+    void controller.boot();
+    const code = await controller.exited;
+    io.stdout.off('resize', onResize);
+    ink.unmount();
+    if (outputError !== undefined && code === 0) io.stderr.write(`mnist-tui: the terminal went away: ${outputError.message}\n`);
+    return code;
+  } finally {
+    stopListening();
+    terminal.restore();
+    io.process.off('exit', terminal.restore);
+    io.stdout.off('error', onOutputError);
+  }
+}

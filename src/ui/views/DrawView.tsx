@@ -1,0 +1,43 @@
+import { Box, Text } from 'ink';
+import type { AppState } from '../app/app-state.js';
+import { GAP, type Layout } from '../app/layout.js';
+import { latentPoint, percent } from './format.js';
+import { Lines } from './Lines.js';
+
+function readout(state: AppState): string[] {
+  const { guess, encoding, penDown } = state.draw;
+  const reading =
+    guess !== undefined
+      ? `CNN reads ${guess.digit} (${percent(guess.confidence, 0)} sure)`
+      : state.models.cnn === undefined
+        ? 'CNN untrained: t trains it'
+        : 'Draw a digit for the CNN to read.';
+  const where =
+    encoding !== undefined
+      ? `VAE encodes it at ${latentPoint(encoding)} ${state.display.colour ? '◆' : '*'}`
+      : state.models.vae === undefined
+        ? 'No VAE to place it on the map.'
+        : '';
+  return [reading, where, `pen ${penDown ? 'down' : 'up'} · space toggles · x clears`];
+}
+
+/**
+ * Draw: a canvas for mouse or keys, the CNN's reading of it, and where the
+ * VAE puts it on the map. Canvas and map are drawn into the blank boxes by
+ * `graphicsLayer`.
+ */
+export function DrawView({ state, layout }: { state: AppState; layout: Layout['draw'] }) {
+  const { canvas, panel } = layout;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">Draw a digit: left button inks, right erases; or arrows, hjkl and space.</Text>
+      <Box>
+        <Box width={canvas.width} height={canvas.height} flexShrink={0} />
+        <Box width={GAP} flexShrink={0} />
+        <Box flexDirection="column" width={panel.width}>
+          <Lines lines={readout(state)} />
+        </Box>
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,55 @@
+import { Box, Text } from 'ink';
+import type { AppState } from '../app/app-state.js';
+import { GAP, type Layout } from '../app/layout.js';
+import { colouredDigit } from './digit-palette.js';
+import { count, latentPoint, percent } from './format.js';
+
+const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+function title(state: AppState): string {
+  const { encoded, total } = state.explorer;
+  if (state.models.vae === undefined) {
+    return state.loading
+      ? 'Looking for a VAE…'
+      : 'No VAE yet: press v to train one (a trains both); the latent map appears after its first epoch.';
+  }
+  if (total === 0) return 'waiting for the test images…';
+  if (encoded < total) return `encoding ${count(encoded)}/${count(total)} test images…`;
+  return `${count(total)} test images by digit`;
+}
+
+function legend(state: AppState): string {
+  if (!state.display.colour) return 'most common digit; + cursor';
+  return `${DIGITS.map((d) => colouredDigit(d, state.display.depth)).join(' ')}  ╋ cursor`;
+}
+
+function guessLine(state: AppState): string {
+  const { guess } = state.explorer;
+  if (guess !== undefined) return `CNN reads ${guess.digit} (${percent(guess.confidence, 0)} sure)`;
+  return state.models.cnn === undefined ? 'CNN untrained: t trains it' : '';
+}
+
+/**
+ * Explore: the latent map with its cursor, and the digit decoded there beside
+ * it. Map and digit are drawn into the blank boxes by `graphicsLayer`.
+ */
+export function ExploreView({ state, layout }: { state: AppState; layout: Layout['explore'] }) {
+  const { explorer } = state;
+  const { map, panel, digit } = layout;
+  if (state.models.vae === undefined) return <Text wrap="wrap">{title(state)}</Text>;
+  return (
+    <Box>
+      <Box flexDirection="column" width={map.width} flexShrink={0}>
+        <Text wrap="truncate-end">{title(state)}</Text>
+        <Box height={map.height} flexShrink={0} />
+        <Text wrap="truncate-end">{legend(state)}</Text>
+      </Box>
+      <Box width={GAP} flexShrink={0} />
+      <Box flexDirection="column" width={panel.width}>
+        <Box height={explorer.digit === undefined ? 0 : digit.height} flexShrink={0} />
+        <Text wrap="truncate-end">z = {latentPoint(explorer.cursor)}</Text>
+        <Text wrap="truncate-end">{guessLine(state)}</Text>
+      </Box>
+    </Box>
+  );
+}

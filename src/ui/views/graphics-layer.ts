@@ -1,0 +1,69 @@
+/**
+ * The pictures on screen — latent maps, decoded digits, the drawing canvas —
+ * as a pure function of the state. They are drawn beside Ink's frame (see
+ * `GraphicsOverlay`), in the boxes the views leave blank for them.
+ */
+import type { AppState } from '../app/app-state.js';
+import { CANVAS_SIDE } from '../app/app-state.js';
+import { computeLayout, type Rect } from '../app/layout.js';
+import { digitLines } from './digit-art.js';
+import { renderLatentMap, type MapPoints } from './latent-map.js';
+
+/** Text to draw at a box, or a digit for the sixel encoder, `pixelScale` screen pixels per digit pixel. */
+export type LayerItem = Rect & ({ kind: 'text'; lines: string[] } | { kind: 'digit'; pixels: Float32Array; pixelScale: number });
+
+/** Shade of the pen's pixel on blank canvas, so the pen can be seen before it inks. */
+const PEN_SHADE = 0.35;
+
+function mapPoints(state: AppState): MapPoints | undefined {
+  const { points, labels, encoded } = state.explorer;
+  return points && labels ? { points, labels, count: encoded } : undefined;
+}
+
+function canvasWithPen(state: AppState): Float32Array {
+  const { pixels, pen } = state.draw;
+  const shown = pixels.slice();
+  const at = Math.floor(pen.y) * CANVAS_SIDE + Math.floor(pen.x);
+  shown[at] = Math.max(shown[at]!, PEN_SHADE);
+  return shown;
+}
+
+function exploreItems(state: AppState): LayerItem[] {
+  const { explore } = computeLayout(state.size);
+  const { display, explorer } = state;
+  const map: LayerItem = {
+    ...explore.map,
+    kind: 'text',
+    lines: renderLatentMap({ ...explore.map, data: mapPoints(state), cursor: explorer.cursor, display }),
+  };
+  if (explorer.digit === undefined) return [map];
+  if (display.graphics === 'sixel') {
+    const fit = Math.min(explore.digit.width * display.cell.width, explore.digit.height * display.cell.height);
+    return [map, { ...explore.digit, kind: 'digit', pixels: explorer.digit, pixelScale: Math.max(1, Math.floor(fit / CANVAS_SIDE)) }];
+  }
+  const lines = digitLines(explorer.digit, display.graphics, display.depth, explore.digitScale);
+  return [map, { ...explore.digit, kind: 'text', lines }];
+}
+
+function drawItems(state: AppState): LayerItem[] {
+  const { draw } = computeLayout(state.size);
+  const { display } = state;
+  // The canvas changes with every stroke, so it stays in text even where sixel is available.
+  const mode = display.graphics === 'sixel' ? 'blocks' : display.graphics;
+  const canvas: LayerItem = {
+    ...draw.canvas,
+    kind: 'text',
+    lines: digitLines(canvasWithPen(state), mode, display.depth, draw.canvasScale),
+  };
+  if (state.models.vae === undefined) return [canvas];
+  const lines = renderLatentMap({ ...draw.map, data: mapPoints(state), marker: state.draw.encoding, display });
+  return [canvas, { ...draw.map, kind: 'text', lines }];
+}
+
+/** What to draw beside the frame for `state`; empty when the screen shows no pictures. */
+export function graphicsLayer(state: AppState): LayerItem[] {
+  if (state.help || computeLayout(state.size).tooSmall) return [];
+  if (state.view === 'explore' && state.models.vae !== undefined) return exploreItems(state);
+  if (state.view === 'draw') return drawItems(state);
+  return [];
+}

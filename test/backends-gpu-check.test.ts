@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { trainEpochAsync } from '../scripts/gpu-check/async-epoch.js';
+import { gradientCases, type GradientCase } from '../scripts/gpu-check/gradient-cases.js';
+import { checkGradients, GRADIENT_TOLERANCE, relativeError } from '../scripts/gpu-check/gradient-check.js';
+import { loadMnist } from '../src/data/index.js';
+import { initBackend, trainModel, type TrainEvent } from '../src/ml/index.js';
+
+/**
+ * gpu-check compares WebGPU with cpu on a GPU host; here its logic runs on the wasm–cpu pair,
+ * so the check itself is tested without a GPU.
+ */
+describe('gpu-check without a GPU', () => {
+  before(async () => {
+    await initBackend('cpu');
+    await initBackend('wasm');
+  });
+
+  it('finds wasm gradients within the bound on every case, leaking no tensors', async () => {
+    const cases = gradientCases(1, 7);
+    assert.equal(cases.length, 7, 'one case of each of five ops, then the CNN and the VAE');
+    const before = tf.memory().numTensors;
+    const results = await checkGradients(cases, 'wasm', 'cpu');
+    assert.equal(tf.memory().numTensors, before);
+    for (const r of results) assert.ok(r.ok, `${r.label}: relative error ${r.error}`);
+    assert.equal(tf.getBackend(), 'cpu', 'the reference is left active');
+  });
+
+  it('fails a kernel that is off by more than the bound', async () => {
+    const skewed: GradientCase = {
+      label: 'a gradient 1% larger on wasm',
+      gradients: () => [tf.fill([3, 4], tf.getBackend() === 'wasm' ? 1.01 : 1)],
+    };
+    const [result] = await checkGradients([skewed], 'wasm', 'cpu');
+    assert.equal(result.ok, false);
+    assert.ok(Math.abs(result.error - 0.01) < 1e-4, String(result.error));
+    assert.ok(result.error > GRADIENT_TOLERANCE);
+  });
+
+  it('counts NaN as a failure', () => {
+    assert.equal(relativeError(Float32Array.of(1, NaN), Float32Array.of(1, 2)), Infinity);
+  });
+
+  it('trains the CNN exactly as the app does, with awaited reads', async () => {
+    const data = await loadMnist({ limit: 500 });
+    const options = { batchSize: 100, seed: 5 };
+    await tf.setBackend('wasm');
+    const awaited = await trainEpochAsync(data, options);
+    const events: TrainEvent[] = [];
+    await trainModel(data, {
+      model: 'cnn',
+      epochs: 1,
+      ...options,
+      workers: 1,
+      engine: 'local',
+      backend: 'wasm',
+      modelsDir: mkdtempSync(path.join(tmpdir(), 'mnist-tui-gpu-check-')),
+      onEvent: (e) => events.push(e),
+    });
+    const epoch = events.find((e) => e.event === 'epoch');
+    assert.ok(epoch?.event === 'epoch');
+    assert.ok(Math.abs(awaited.loss - epoch.loss) < 1e-4 * epoch.loss, `${awaited.loss} vs ${epoch.loss}`);
+    assert.ok(Math.abs(awaited.testAccuracy - (epoch.testAccuracy ?? NaN)) < 1e-3);
+    assert.equal(awaited.images, 500);
+    assert.ok(awaited.imagesPerSecond > 0);
+  });
+});
