@@ -124,7 +124,8 @@ async function startTimes(modelsDir: string): Promise<{ firstFrame: number; mode
     child.stdout.on('data', (chunk) => {
       output += chunk;
       if (firstFrame === 0 && output.includes('[1 Models]')) firstFrame = performance.now() - started;
-      if (modelsShown === 0 && /VAE\s+trained/.test(output)) {
+      // Escape codes sit between the words, so look at the text alone.
+      if (modelsShown === 0 && /VAE\s+trained/.test(output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''))) {
         modelsShown = performance.now() - started;
         clearTimeout(timer);
         child.stdin.write('q');

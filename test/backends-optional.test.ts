@@ -11,11 +11,14 @@ describe('optional backend packages', () => {
   it('a package that is not installed becomes a MissingPackageError saying how to install it', async () => {
     const name = 'mnist-tui-no-such-package';
     const specifier: string = name;
-    await assert.rejects(importOptional(name, () => import(specifier)), (error: unknown) => {
-      assert.ok(error instanceof MissingPackageError);
-      assert.equal(error.message, `${name} is not installed (npm install ${name})`);
-      return true;
-    });
+    await assert.rejects(
+      importOptional(name, () => import(specifier)),
+      (error: unknown) => {
+        assert.ok(error instanceof MissingPackageError);
+        assert.equal(error.message, `${name} is not installed (npm install ${name})`);
+        return true;
+      },
+    );
   });
 
   it("an installed package with a missing dependency keeps the dependency's own error", async () => {
@@ -43,9 +46,6 @@ describe('optional backend packages', () => {
   });
 
   it('only the accelerators ask for a single training replica', () => {
-    assert.deepEqual(
-      ['tensorflow', 'webgpu', 'wasm', 'cpu'].map(isAccelerator),
-      [true, true, false, false],
-    );
+    assert.deepEqual(['tensorflow', 'webgpu', 'wasm', 'cpu'].map(isAccelerator), [true, true, false, false]);
   });
 });

@@ -1,19 +1,17 @@
 import { after, describe, it } from 'node:test';
-import type { Config } from '../src/config.js';
 import { createController, createStore, initialState, type AppState, type Display, type Store } from '../src/ui/app/index.js';
 import { graphicsLayer, Screen } from '../src/ui/views/index.js';
-import { assertSnapshot, composeScreen, fakeServices, metadataFor, renderInk, waitFor } from './helpers/tui-harness.js';
+import {
+  assertSnapshot,
+  BLOCKS,
+  composeScreen,
+  fakeServices,
+  metadataFor,
+  renderInk,
+  TEST_CONFIG,
+  waitFor,
+} from './helpers/tui-harness.js';
 
-export const TEST_CONFIG: Pick<Config, 'epochs' | 'batchSize' | 'seed' | 'modelsDir' | 'workers' | 'backend'> = {
-  epochs: undefined,
-  batchSize: 128,
-  seed: 42,
-  modelsDir: 'models',
-  workers: 1,
-  backend: 'auto',
-};
-
-const BLOCKS: Display = { graphics: 'blocks', depth: '256', colour: true, cell: { width: 6, height: 12 }, tmux: false };
 const ASCII: Display = { ...BLOCKS, graphics: 'ascii', colour: false };
 const SIZES = [
   [80, 24],

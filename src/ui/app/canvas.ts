@@ -17,7 +17,8 @@ function brush(d: number): number {
 
 /**
  * A copy of `pixels` with the brush applied at (`x`, `y`), in pixel units
- * (pixel i spans [i, i+1)); `ink` false erases instead.
+ * (pixel i spans [i, i+1)); `ink` false erases instead, clearing everything
+ * the brush touches, so its soft edge leaves no grey behind.
  */
 export function dab(pixels: Float32Array, x: number, y: number, ink: boolean): Float32Array {
   const out = pixels.slice();
@@ -27,7 +28,8 @@ export function dab(pixels: Float32Array, x: number, y: number, ink: boolean): F
       if (row < 0 || row >= CANVAS_SIDE || col < 0 || col >= CANVAS_SIDE) continue;
       const amount = brush(Math.hypot(col + 0.5 - x, row + 0.5 - y));
       const i = row * CANVAS_SIDE + col;
-      out[i] = ink ? Math.max(out[i]!, amount) : Math.min(out[i]!, 1 - amount);
+      if (ink) out[i] = Math.max(out[i]!, amount);
+      else if (amount > 0) out[i] = 0;
     }
   }
   return out;

@@ -36,10 +36,27 @@ const ASCII_MARKER = '*';
 const BRIGHT_FG = '38;5;231';
 const RESET = '\x1b[0m';
 
+/**
+ * Grids already tallied, per points array (the state never changes one in
+ * place): a cursor move redraws the map without tallying 10,000 points again.
+ */
+const tallied = new WeakMap<Float32Array, Map<string, Int8Array>>();
+
 /** The most frequent label per spot of a `columns` × `rows` grid, or EMPTY; ties go to the smaller digit. */
 export function majorityGrid(data: MapPoints | undefined, grid: Grid): Int8Array {
+  if (data === undefined) return new Int8Array(grid.columns * grid.rows).fill(EMPTY);
+  const key = `${grid.columns}x${grid.rows}:${data.count}`;
+  const cache = tallied.get(data.points) ?? new Map<string, Int8Array>();
+  tallied.set(data.points, cache);
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const spots = tally(data, grid);
+  cache.set(key, spots);
+  return spots;
+}
+
+function tally(data: MapPoints, grid: Grid): Int8Array {
   const out = new Int8Array(grid.columns * grid.rows).fill(EMPTY);
-  if (data === undefined) return out;
   const tallies = new Uint16Array(grid.columns * grid.rows * DIGITS);
   for (let i = 0; i < data.count; i++) {
     const cell = cellOf([data.points[2 * i]!, data.points[2 * i + 1]!], grid);

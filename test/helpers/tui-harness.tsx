@@ -10,11 +10,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { render } from 'ink';
 import type { ReactElement } from 'react';
-import type { ModelName } from '../../src/config.js';
+import type { Config, ModelName } from '../../src/config.js';
 import type { DigitSet, Mnist } from '../../src/data/index.js';
 import type { ModelMetadata, SessionOptions, TestMetrics, TrainEvent } from '../../src/ml/index.js';
-import type { AppServices } from '../../src/ui/app/index.js';
-import type { LayerItem } from '../../src/ui/views/index.js';
+import { App, createController, createStore, initialState, type AppServices, type Display } from '../../src/ui/app/index.js';
+import { graphicsLayer, type LayerItem } from '../../src/ui/views/index.js';
 
 const SIDE = 28;
 const SIZE = SIDE * SIDE;
@@ -297,10 +297,10 @@ export function fakeServices(saved: Partial<Record<ModelName, ModelMetadata>> = 
           session.calls.push('resume');
           session.paused = false;
         },
-        // Like the real one: the current batch ends, then `done` settles with the last metrics.
+        // Like the real one, cancelling only asks: `done` settles when the test calls `finish`,
+        // as the real one does once the current batch has ended.
         cancel() {
           session.calls.push('cancel');
-          setImmediate(() => settle({}));
         },
         done,
       };
@@ -309,4 +309,44 @@ export function fakeServices(saved: Partial<Record<ModelName, ModelMetadata>> = 
     },
   };
   return { services, sessions, saved, disposed: () => disposed };
+}
+
+/** The config fields the controller reads, as a test sets them. */
+export const TEST_CONFIG: Pick<Config, 'epochs' | 'batchSize' | 'seed' | 'modelsDir' | 'workers' | 'backend'> = {
+  epochs: undefined,
+  batchSize: 128,
+  seed: 42,
+  modelsDir: 'models',
+  workers: 1,
+  backend: 'auto',
+};
+
+/** Half blocks in 256 colours, as in most terminals. */
+export const BLOCKS: Display = { graphics: 'blocks', depth: '256', colour: true, cell: { width: 6, height: 12 }, tmux: false };
+
+/**
+ * The whole app over fake services, rendered into a fake terminal, started
+ * (and with its latent map encoded when a VAE is saved).
+ */
+export async function startApp(
+  options: { saved?: Partial<Record<ModelName, ModelMetadata>>; columns?: number; rows?: number; display?: Display } = {},
+) {
+  const { columns = 80, rows = 24, display = BLOCKS } = options;
+  const fakes = fakeServices(options.saved);
+  const store = createStore(initialState({ columns, rows }, display, 'models'));
+  const controller = createController({ store, services: fakes.services, config: TEST_CONFIG });
+  const ink = renderInk(<App store={store} controller={controller} />, columns, rows);
+  await controller.boot();
+  if (options.saved?.vae) await waitFor(() => store.getState().explorer.encoded === 300, 'the latent map');
+  return {
+    ...ink,
+    ...fakes,
+    store,
+    controller,
+    /** What the screen shows once React has rendered what happened so far, as text. */
+    screen: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return composeScreen(ink.lastFrame(), graphicsLayer(store.getState()), rows - 1);
+    },
+  };
 }
