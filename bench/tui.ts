@@ -1,6 +1,7 @@
 /**
  * Times the terminal app with the real decoder, classifier and renderer:
- *  - cursor key → next frame written (p50/p95/max) in the explorer, per size and graphics mode;
+ *  - cursor key → next frame written (p50/p95/max) in the explorer, per size and graphics mode,
+ *    and while the VAE trains in the background (on a copy of the models);
  *  - start to first frame of `mnist-tui` in a pseudo-terminal (via `script`), and to models loaded.
  * Uses the models in --models-dir (default ./models); without a VAE there, trains a tiny one
  * (1 epoch on 500 images) into a temporary folder first.
@@ -9,8 +10,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_BATCH_SIZE, DEFAULT_SEED, type Config } from '../src/config.js';
@@ -31,6 +32,8 @@ const SIZES: [number, number][] = [
   [120, 40],
 ];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const TRAINING_LIMIT = 10_000;
+const TRAINING_EPOCHS = 3;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -47,8 +50,22 @@ function modelsDirWithVae(requested: string): string {
   return dir;
 }
 
+interface Case {
+  columns: number;
+  rows: number;
+  graphics: 'blocks' | 'sixel';
+  /** Train the VAE (3 epochs on 10,000 images) while the keys are timed. */
+  training?: boolean;
+}
+
+function copyOf(modelsDir: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mnist-tui-bench-train-'));
+  cpSync(modelsDir, dir, { recursive: true });
+  return dir;
+}
+
 /** Key → frame latencies of the explorer, in ms. */
-async function keyLatencies(modelsDir: string, columns: number, rows: number, graphics: 'blocks' | 'sixel', keys: number) {
+async function keyLatencies(modelsDir: string, { columns, rows, graphics, training }: Case, keys: number) {
   const { runApp } = await import('../src/ui/index.js');
   const stdout = new FakeStdout(columns, rows);
   const stdin = new FakeStdin();
@@ -69,12 +86,12 @@ async function keyLatencies(modelsDir: string, columns: number, rows: number, gr
   const config: Config = {
     dataDir: undefined,
     modelsDir,
-    limit: undefined,
+    limit: training ? TRAINING_LIMIT : undefined,
     seed: DEFAULT_SEED,
     backend: 'auto',
-    epochs: undefined,
+    epochs: training ? TRAINING_EPOCHS : undefined,
     batchSize: DEFAULT_BATCH_SIZE,
-    workers: 1,
+    workers: availableParallelism(),
   };
   const exited = runApp(config, {
     graphics,
@@ -93,6 +110,11 @@ async function keyLatencies(modelsDir: string, columns: number, rows: number, gr
     if (performance.now() - started > 60_000) throw new Error('the explorer never finished its map');
     stdin.type('3');
     await sleep(100);
+  }
+  if (training) {
+    stdin.type('v');
+    while (!lastFrame.includes('images/s')) await sleep(50);
+    stdin.type('3');
   }
   const latencies: number[] = [];
   for (let i = 0; i < keys; i++) {
@@ -146,14 +168,17 @@ async function main(): Promise<void> {
   const modelsDir = modelsDirWithVae(flag('--models-dir') ?? 'models');
   const keys = Number(flag('--keys') ?? 200);
   console.log(`models: ${modelsDir}, ${keys} keys per case, node ${process.version}`);
-  for (const graphics of ['blocks', 'sixel'] as const) {
-    for (const [columns, rows] of SIZES) {
-      const ms = await keyLatencies(modelsDir, columns, rows, graphics, keys);
-      const f = (v: number) => v.toFixed(1).padStart(5);
-      console.log(
-        `key → frame ${graphics.padEnd(6)} ${columns}×${rows}: p50 ${f(percentile(ms, 50))} ms  p95 ${f(percentile(ms, 95))} ms  max ${f(ms.at(-1)!)} ms`,
-      );
-    }
+  const cases: Case[] = [
+    ...(['blocks', 'sixel'] as const).flatMap((graphics) => SIZES.map(([columns, rows]) => ({ columns, rows, graphics }))),
+    { columns: 80, rows: 24, graphics: 'blocks', training: true },
+  ];
+  for (const c of cases) {
+    // Training saves into its models folder, so it gets a copy.
+    const dir = c.training ? copyOf(modelsDir) : modelsDir;
+    const ms = await keyLatencies(dir, c, keys);
+    const f = (v: number) => v.toFixed(1).padStart(5);
+    const what = `${c.graphics.padEnd(6)} ${c.columns}×${c.rows}${c.training ? ', VAE training' : ''}`;
+    console.log(`key → frame ${what}: p50 ${f(percentile(ms, 50))} ms  p95 ${f(percentile(ms, 95))} ms  max ${f(ms.at(-1)!)} ms`);
   }
   const start = await startTimes(modelsDir);
   console.log(`start → first frame: ${start.firstFrame.toFixed(0)} ms; → models shown: ${start.modelsShown.toFixed(0)} ms`);

@@ -49,7 +49,7 @@ describe('GPU backends from the command line', () => {
     );
   });
 
-  it('auto passes over the missing accelerators silently and trains on wasm', async (t) => {
+  it('auto passes over a missing tfjs-node silently and trains on wasm', async (t) => {
     if (tensorflowInstalled()) return t.skip('a TensorFlow binding is installed here');
     const args = ['train', 'cnn', '--epochs', '1', '--limit', '200', '--json', '--workers', '1'];
     const result = await runCli([...args, '--models-dir', empty()]);

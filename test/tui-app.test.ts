@@ -197,7 +197,7 @@ describe('graphics fallbacks', () => {
       cellSize: '\x1b[6;20;10t',
     });
     // The digit's box starts at row 1, column 40 (0-based): CUP 2;41. 28×14 cells of 10×20 px hold 280×280 px.
-    const frame = stdout.writes.findLast((write) => write.includes('\x1bP'))!;
+    const frame = [...stdout.writes].reverse().find((write) => write.includes('\x1bP'))!;
     assert.match(frame, /\x1b\[2;41H\x1bP[0-9;]*q"1;1;280;280/);
     assert.ok(frame.indexOf('\x1b7') < frame.indexOf('\x1bP'), 'the cursor is saved before the image');
     assert.ok(frame.endsWith('\x1b\\\x1b8'), 'and restored after it');

@@ -1,14 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '../config.js';
 
+/** A backend that cannot run here; the message says why in one line. */
 export class BackendError extends Error {
   override name = 'BackendError';
 }
 
 type Concrete = Exclude<BackendName, 'auto'>;
 
-/** Backends in the order `auto` tries them: fastest first. */
-const AUTO_ORDER: Concrete[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+/**
+ * Backends in the order `auto` tries them: fastest first. Not webgpu, which cannot serve the
+ * app yet (see `prepare`): trying it would only wake the GPU, and let Dawn print warnings.
+ */
+const AUTO_ORDER: Concrete[] = ['tensorflow', 'wasm', 'cpu'];
 
 /**
  * Backends that spread every op over a whole GPU (or, for tfjs-node without one, all cores) by
@@ -65,7 +69,8 @@ async function prepare(name: Concrete): Promise<void> {
       await (await import('./backends/index.js')).startWebGpu();
       // tfjs-backend-webgpu reads GPU data synchronously (dataSync) only through OffscreenCanvas,
       // which Node lacks, and our training and evaluation read synchronously: refuse up front
-      // rather than fail at the first read.
+      // rather than fail at the first read. Checked after the adapter, so a machine without a
+      // GPU hears about that first.
       if (typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined') {
         throw new Error('tfjs-backend-webgpu cannot read results synchronously under Node (no OffscreenCanvas)');
       }

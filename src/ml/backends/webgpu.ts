@@ -29,7 +29,7 @@ export async function startWebGpu(): Promise<string> {
   );
   dawn ??= create([]);
   const adapter = await dawn.requestAdapter({ powerPreference: 'high-performance' });
-  if (adapter === null) throw new Error('no WebGPU adapter found (Dawn sees no Vulkan GPU)');
+  if (adapter === null) throw new Error('no WebGPU adapter found (Dawn sees no GPU)');
   const { info, limits } = adapter;
   // The limits tfjs asks for itself, so its dispatches and buffers may use the whole GPU. No
   // optional features: tfjs would ask for them in a form Dawn refuses, and training needs none.

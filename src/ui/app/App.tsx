@@ -23,6 +23,10 @@ export function App({ store, controller, overlay }: AppProps) {
   const onInput = useCallback(
     (keys: Key[], mouse: MouseEvent[]) =>
       store.batch(() => {
+        // A message answers the last thing done; the next key or click moves on from it.
+        if (store.getState().message !== undefined && (keys.length > 0 || mouse.some((e) => e.kind === 'down'))) {
+          store.dispatch({ type: 'message', text: undefined });
+        }
         for (const event of mouse) {
           const command = mouseCommand(store.getState(), event);
           if (command !== undefined) controller.run(command);

@@ -25,7 +25,7 @@ export type Command =
   | { type: 'clear-canvas' };
 
 /** Exit code of a quit by Ctrl-C, as a shell reports SIGINT. */
-export const CTRL_C_EXIT_CODE = 130;
+const CTRL_C_EXIT_CODE = 130;
 /** How far Shift moves the drawing pen, in pixels. */
 const BIG_PEN_STEP = 4;
 

@@ -5,14 +5,16 @@
  * any of it; they see the state it dispatches.
  */
 import type { Config, ModelName } from '../../config.js';
-import { unitView, type Mnist } from '../../data/index.js';
+import type { Mnist } from '../../data/index.js';
 import { CANVAS_SIDE, type DrawState, type Guess, type LatentPoint } from './app-state.js';
 import { hasInk, stroke } from './canvas.js';
 import type { Command } from './commands.js';
+import { encodeTestSet } from './encode-test-set.js';
 import { clampPoint } from './latent.js';
 import type { AppServices, ClassifierHandle, VaeHandle } from './services.js';
 import type { Store } from './store.js';
 import { createTrainingRunner } from './training-runner.js';
+import { firstLine } from './first-line.js';
 
 export interface Controller {
   /** Picks the backend, loads the data and any saved models. */
@@ -30,23 +32,13 @@ export interface ControllerOptions {
   config: Pick<Config, 'epochs' | 'batchSize' | 'seed' | 'modelsDir' | 'workers' | 'backend'>;
 }
 
-/** Test images encoded per slice; small enough that keys still answer between slices. */
-const ENCODE_CHUNK = 200;
-/** The map is redrawn with new points at most this often while encoding, since each redraw costs a frame. */
-const ENCODE_REPORT_MS = 150;
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-}
-
 function guessOf(probabilities: Float32Array): Guess {
   let digit = 0;
   for (let d = 1; d < probabilities.length; d++) if (probabilities[d]! > probabilities[digit]!) digit = d;
   return { digit, confidence: probabilities[digit]! };
 }
 
-const yieldToInput = () => new Promise<void>((resolve) => setImmediate(resolve));
-
+/** A controller acting on `store` through `services`; call `boot` once the screen is up. */
 export function createController({ store, services, config }: ControllerOptions): Controller {
   const { dispatch } = store;
   let classifier: ClassifierHandle | undefined;
@@ -80,34 +72,6 @@ export function createController({ store, services, config }: ControllerOptions)
     dispatch({ type: 'draw', draw: { ...next, guess, encoding: mu && [mu[0]!, mu[1]!] } });
   }
 
-  /** Fills the latent map slice by slice, yielding between slices so keys keep answering. */
-  async function encodeTestSet(model: VaeHandle): Promise<void> {
-    try {
-      if (data === undefined) return;
-      const { test } = await data;
-      if (vae !== model) return;
-      dispatch({ type: 'points-reset', labels: test.labels.slice(0, test.count) });
-      const mu = new Float32Array(test.count * 2); // [count, 2]
-      let reported = 0;
-      let lastReport = performance.now();
-      for (let start = 0; start < test.count; start += ENCODE_CHUNK) {
-        // A newer VAE (or none, when quitting) takes over the map.
-        if (vae !== model) return;
-        const size = Math.min(ENCODE_CHUNK, test.count - start);
-        mu.set(model.encode(unitView(test, start, size)), start * 2);
-        const end = start + size;
-        if (end === test.count || performance.now() - lastReport >= ENCODE_REPORT_MS) {
-          dispatch({ type: 'points-encoded', start: reported, mu: mu.subarray(reported * 2, end * 2) });
-          reported = end;
-          lastReport = performance.now();
-        }
-        await yieldToInput();
-      }
-    } catch (error) {
-      say(`cannot draw the latent map: ${firstLine(error)}`);
-    }
-  }
-
   async function loadModel(model: ModelName): Promise<void> {
     const load = ++loads[model];
     try {
@@ -126,7 +90,10 @@ export function createController({ store, services, config }: ControllerOptions)
       dispatch({ type: 'model', model, metadata: handle?.metadata });
       setCursor(store.getState().explorer.cursor);
       setDrawing({});
-      if (model === 'vae' && vae !== undefined) void encodeTestSet(vae);
+      if (model === 'vae' && vae !== undefined && data !== undefined) {
+        const current = vae;
+        void encodeTestSet({ data, model: current, isCurrent: () => vae === current, store });
+      }
     } catch (error) {
       say(`cannot load the ${model.toUpperCase()}: ${firstLine(error)}`);
     }
@@ -137,7 +104,10 @@ export function createController({ store, services, config }: ControllerOptions)
       say('Training is under way; c cancels it first.');
       return;
     }
-    if (data === undefined) return;
+    if (data === undefined) {
+      say('Cannot train: the TensorFlow.js backend did not start.');
+      return;
+    }
     dispatch({ type: 'view', view: 'train' });
     try {
       await training.start(await data, models);

@@ -29,14 +29,12 @@ export function clampPoint(z: LatentPoint): LatentPoint {
 
 /** The cell holding `z`, or `undefined` when `z` lies off the map. */
 export function cellOf(z: LatentPoint, grid: Grid): { col: number; row: number } | undefined {
+  if (Math.abs(z[0]) > LATENT_EXTENT || Math.abs(z[1]) > LATENT_EXTENT) return undefined;
   const span = 2 * LATENT_EXTENT;
   const col = Math.floor(((z[0] + LATENT_EXTENT) / span) * grid.columns);
   const row = Math.floor(((LATENT_EXTENT - z[1]) / span) * grid.rows);
   // The right and bottom edges belong to the last cell.
-  const c = col === grid.columns ? col - 1 : col;
-  const r = row === grid.rows ? row - 1 : row;
-  if (c < 0 || c >= grid.columns || r < 0 || r >= grid.rows) return undefined;
-  return { col: c, row: r };
+  return { col: Math.min(col, grid.columns - 1), row: Math.min(row, grid.rows - 1) };
 }
 
 /** The centre of cell (`col`, `row`). */

@@ -8,6 +8,7 @@ import type { Mnist } from '../../data/index.js';
 import type { TrainingSession } from '../../ml/index.js';
 import type { Action } from './reducer.js';
 import type { Trainer } from './services.js';
+import { firstLine } from './first-line.js';
 
 export interface TrainingRunner {
   /** Whether a session is running or models are waiting. */
@@ -27,10 +28,6 @@ export interface TrainingRunnerOptions {
   dispatch: (action: Action) => void;
   /** Called after each epoch is saved and after each model's run, to load the new copy. */
   onSaved: (model: ModelName) => void;
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
 
 export function createTrainingRunner({ trainer, config, dispatch, onSaved }: TrainingRunnerOptions): TrainingRunner {

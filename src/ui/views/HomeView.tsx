@@ -51,7 +51,7 @@ export function HomeView({ state }: { state: AppState }) {
   return (
     <Box flexDirection="column" paddingTop={1}>
       <Field label="Dataset">{data}</Field>
-      <Field label="Backend">{state.backend ?? (state.loading ? 'starting…' : 'none')}</Field>
+      <Field label="Backend">{state.backend ?? (state.loading ? 'starting…' : 'did not start')}</Field>
       <Field label="Models">{state.modelsDir}</Field>
       <Box flexDirection="column" paddingLeft={2} paddingY={1}>
         {(['cnn', 'vae'] as const).map((model) => (

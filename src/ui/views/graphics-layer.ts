@@ -12,6 +12,12 @@ import { renderLatentMap, type MapPoints } from './latent-map.js';
 /** Text to draw at a box, or a digit for the sixel encoder, `pixelScale` screen pixels per digit pixel. */
 export type LayerItem = Rect & ({ kind: 'text'; lines: string[] } | { kind: 'digit'; pixels: Float32Array; pixelScale: number });
 
+/**
+ * Screen pixels per digit pixel at most: 280×280 px is large on any screen,
+ * and larger images take longer to encode than a frame allows.
+ */
+const MAX_SIXEL_SCALE = 10;
+
 /** Shade of the pen's pixel on blank canvas, so the pen can be seen before it inks. */
 const PEN_SHADE = 0.35;
 
@@ -39,7 +45,8 @@ function exploreItems(state: AppState): LayerItem[] {
   if (explorer.digit === undefined) return [map];
   if (display.graphics === 'sixel') {
     const fit = Math.min(explore.digit.width * display.cell.width, explore.digit.height * display.cell.height);
-    return [map, { ...explore.digit, kind: 'digit', pixels: explorer.digit, pixelScale: Math.max(1, Math.floor(fit / CANVAS_SIDE)) }];
+    const pixelScale = Math.min(MAX_SIXEL_SCALE, Math.max(1, Math.floor(fit / CANVAS_SIDE)));
+    return [map, { ...explore.digit, kind: 'digit', pixels: explorer.digit, pixelScale }];
   }
   const lines = digitLines(explorer.digit, display.graphics, display.depth, explore.digitScale);
   return [map, { ...explore.digit, kind: 'text', lines }];

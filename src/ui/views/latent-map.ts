@@ -5,7 +5,7 @@
  * character per cell.
  */
 import type { Display, LatentPoint } from '../app/app-state.js';
-import { cellOf, LATENT_EXTENT, type Grid } from '../app/latent.js';
+import { cellOf, type Grid } from '../app/latent.js';
 import { digitColour } from './digit-palette.js';
 
 /** Encoded test images: `points` [n*2] and `labels` [n], of which the first `count` are ready. */
@@ -43,7 +43,7 @@ const RESET = '\x1b[0m';
 const tallied = new WeakMap<Float32Array, Map<string, Int8Array>>();
 
 /** The most frequent label per spot of a `columns` × `rows` grid, or EMPTY; ties go to the smaller digit. */
-export function majorityGrid(data: MapPoints | undefined, grid: Grid): Int8Array {
+function majorityGrid(data: MapPoints | undefined, grid: Grid): Int8Array {
   if (data === undefined) return new Int8Array(grid.columns * grid.rows).fill(EMPTY);
   const key = `${grid.columns}x${grid.rows}:${data.count}`;
   const cache = tallied.get(data.points) ?? new Map<string, Int8Array>();
@@ -132,6 +132,3 @@ export function renderLatentMap(options: LatentMapOptions): string[] {
   const marker = index(options.marker);
   return options.display.colour ? blockLines(options, cursor, marker) : plainLines(options, cursor, marker);
 }
-
-/** The axis range, for the caption under a map. */
-export const MAP_RANGE = `±${LATENT_EXTENT}`;

@@ -1,0 +1,170 @@
+/**
+ * Machine-learning services that answer at once and the same way every
+ * time, over fake MNIST blobs, and a trainer whose events the test scripts.
+ */
+import type { ModelName } from '../../src/config.js';
+import type { DigitSet, Mnist } from '../../src/data/index.js';
+import type { ModelMetadata, SessionOptions, TestMetrics, TrainEvent } from '../../src/ml/index.js';
+import type { AppServices } from '../../src/ui/app/index.js';
+
+const SIDE = 28;
+const SIZE = SIDE * SIDE;
+
+/** Metadata as a finished run writes it, at a fixed date so frames repeat. */
+export function metadataFor(model: ModelName, epochs = 3, planned = epochs): ModelMetadata {
+  return {
+    model,
+    dataset: 'fake digits',
+    trainImages: 600,
+    epochs,
+    epochsPlanned: planned,
+    batchSize: 128,
+    seed: 42,
+    backend: 'fake',
+    workers: 1,
+    metrics: model === 'cnn' ? { testAccuracy: 0.9876 } : { testNegElbo: 143.21 },
+    lossHistory: Array.from({ length: epochs }, (_, i) => 1 / (i + 1)),
+    date: '2026-01-02T03:04:05.000Z',
+  };
+}
+
+/** A digit-like blob whose place depends on `label`, so fake encodings spread by digit. */
+function blobImage(label: number, variant: number): Uint8Array {
+  const image = new Uint8Array(SIZE);
+  const cx = 6 + (label % 5) * 4 + (variant % 3);
+  const cy = 8 + Math.floor(label / 5) * 10 + (variant % 2);
+  for (let y = 0; y < SIDE; y++) {
+    for (let x = 0; x < SIDE; x++) {
+      const d = Math.hypot(x - cx, y - cy);
+      image[y * SIDE + x] = d < 4 ? 255 - Math.round(d * 40) : 0;
+    }
+  }
+  return image;
+}
+
+function digitSet(count: number): DigitSet {
+  const images = new Uint8Array(count * SIZE);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = i % 10;
+    images.set(blobImage(i % 10, Math.floor(i / 10)), i * SIZE);
+  }
+  return { images, labels, count };
+}
+
+/** Fake MNIST: 600 training and 300 test blobs. */
+export function fakeMnist(): Mnist {
+  return { train: digitSet(600), test: digitSet(300), source: 'fake digits' };
+}
+
+/** The centre of ink of `pixels` [784], in pixels. */
+function centreOfInk(pixels: Float32Array): [number, number] {
+  let mass = 0;
+  let x = 0;
+  let y = 0;
+  for (let i = 0; i < SIZE; i++) {
+    mass += pixels[i]!;
+    x += pixels[i]! * (i % SIDE);
+    y += pixels[i]! * Math.floor(i / SIDE);
+  }
+  return mass === 0 ? [SIDE / 2, SIDE / 2] : [x / mass, y / mass];
+}
+
+/** A ring centred according to `z`: moving the cursor visibly moves the digit. */
+function fakeDecode(points: Float32Array): Float32Array {
+  const out = new Float32Array((points.length / 2) * SIZE);
+  for (let n = 0; n < points.length / 2; n++) {
+    const cx = 14 + points[2 * n]! * 2.5;
+    const cy = 14 - points[2 * n + 1]! * 2.5;
+    for (let i = 0; i < SIZE; i++) {
+      const d = Math.hypot((i % SIDE) - cx, Math.floor(i / SIDE) - cy);
+      out[n * SIZE + i] = Math.max(0, 1 - Math.abs(d - 5) / 2);
+    }
+  }
+  return out;
+}
+
+/** Encodes an image by where its ink sits: fake, but spread out and repeatable. */
+function fakeEncode(images: Float32Array): Float32Array {
+  const count = images.length / SIZE;
+  const out = new Float32Array(count * 2);
+  for (let n = 0; n < count; n++) {
+    const [x, y] = centreOfInk(images.subarray(n * SIZE, (n + 1) * SIZE));
+    out[2 * n] = (x - 14) / 3.5;
+    out[2 * n + 1] = (14 - y) / 3.5;
+  }
+  return out;
+}
+
+/** Reads the digit from the column of the centre of ink, sure in proportion to the ink. */
+function fakeClassify(pixels: Float32Array): Float32Array {
+  const count = pixels.length / SIZE;
+  const out = new Float32Array(count * 10);
+  for (let n = 0; n < count; n++) {
+    const image = pixels.subarray(n * SIZE, (n + 1) * SIZE);
+    const digit = Math.min(9, Math.max(0, Math.floor(centreOfInk(image)[0] / 2.8)));
+    out.fill(0.02, n * 10, n * 10 + 10);
+    out[n * 10 + digit] = 0.82;
+  }
+  return out;
+}
+
+/** A scripted training session: the test emits its events and decides how it ends. */
+export interface FakeSession {
+  options: SessionOptions;
+  calls: string[];
+  paused: boolean;
+  emit(event: TrainEvent): void;
+  finish(metrics?: TestMetrics): void;
+  fail(error: Error): void;
+}
+
+/** Fake services over a fake models folder that trained sessions write to. */
+export function fakeServices(saved: Partial<Record<ModelName, ModelMetadata>> = {}) {
+  const sessions: FakeSession[] = [];
+  let disposed = 0;
+  const services: AppServices = {
+    initBackend: async () => 'fake',
+    loadData: async () => fakeMnist(),
+    loadClassifier: async () =>
+      saved.cnn && { metadata: saved.cnn, classify: fakeClassify, dispose: () => void (disposed += 1) },
+    loadVae: async () =>
+      saved.vae && { metadata: saved.vae, decode: fakeDecode, encode: fakeEncode, dispose: () => void (disposed += 1) },
+    trainer(_data, options) {
+      let settle: (metrics: TestMetrics) => void = () => {};
+      let reject: (error: Error) => void = () => {};
+      const done = new Promise<TestMetrics>((resolve, fail) => {
+        settle = resolve;
+        reject = fail;
+      });
+      const session: FakeSession & { pause(): void; resume(): void; cancel(): void; done: Promise<TestMetrics> } = {
+        options,
+        calls: [],
+        paused: false,
+        emit: (event) => {
+          if (event.event === 'epoch') saved[options.model] = metadataFor(options.model, event.epoch, options.epochs);
+          options.onEvent(event);
+        },
+        finish: (metrics = {}) => settle(metrics),
+        fail: (error) => reject(error),
+        pause() {
+          session.calls.push('pause');
+          session.paused = true;
+        },
+        resume() {
+          session.calls.push('resume');
+          session.paused = false;
+        },
+        // Like the real one, cancelling only asks: `done` settles when the test calls `finish`,
+        // as the real one does once the current batch has ended.
+        cancel() {
+          session.calls.push('cancel');
+        },
+        done,
+      };
+      sessions.push(session);
+      return session;
+    },
+  };
+  return { services, sessions, saved, disposed: () => disposed };
+}
