@@ -44,7 +44,17 @@ function modelsDirWithVae(requested: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'mnist-tui-bench-'));
   console.log(`No VAE in ${requested}; training a tiny one into ${dir}…`);
   for (const model of ['vae', 'cnn']) {
-    const run = spawnSync(process.execPath, [CLI, 'train', model, '--epochs', '1', '--limit', '500', '--models-dir', dir]);
+    const run = spawnSync(process.execPath, [
+      CLI,
+      'train',
+      model,
+      '--epochs',
+      '1',
+      '--limit',
+      '500',
+      '--models-dir',
+      dir,
+    ]);
     if (run.status !== 0) throw new Error(`training failed: ${run.stderr}`);
   }
   return dir;
@@ -169,7 +179,9 @@ async function main(): Promise<void> {
   const keys = Number(flag('--keys') ?? 200);
   console.log(`models: ${modelsDir}, ${keys} keys per case, node ${process.version}`);
   const cases: Case[] = [
-    ...(['blocks', 'sixel'] as const).flatMap((graphics) => SIZES.map(([columns, rows]) => ({ columns, rows, graphics }))),
+    ...(['blocks', 'sixel'] as const).flatMap((graphics) =>
+      SIZES.map(([columns, rows]) => ({ columns, rows, graphics })),
+    ),
     { columns: 80, rows: 24, graphics: 'blocks', training: true },
   ];
   for (const c of cases) {
@@ -178,10 +190,14 @@ async function main(): Promise<void> {
     const ms = await keyLatencies(dir, c, keys);
     const f = (v: number) => v.toFixed(1).padStart(5);
     const what = `${c.graphics.padEnd(6)} ${c.columns}×${c.rows}${c.training ? ', VAE training' : ''}`;
-    console.log(`key → frame ${what}: p50 ${f(percentile(ms, 50))} ms  p95 ${f(percentile(ms, 95))} ms  max ${f(ms.at(-1)!)} ms`);
+    console.log(
+      `key → frame ${what}: p50 ${f(percentile(ms, 50))} ms  p95 ${f(percentile(ms, 95))} ms  max ${f(ms.at(-1)!)} ms`,
+    );
   }
   const start = await startTimes(modelsDir);
-  console.log(`start → first frame: ${start.firstFrame.toFixed(0)} ms; → models shown: ${start.modelsShown.toFixed(0)} ms`);
+  console.log(
+    `start → first frame: ${start.firstFrame.toFixed(0)} ms; → models shown: ${start.modelsShown.toFixed(0)} ms`,
+  );
 }
 
 await main();

@@ -97,12 +97,18 @@ try {
     } catch (error) {
       throw error instanceof GraphicsModeError ? new UsageError(error.message) : error;
     }
-    // React's development build records every render for its profiler, which costs the
-    // app most of a frame; it must be chosen before React is first imported.
-    process.env.NODE_ENV ??= 'production';
-    // Imported only here, so --help and the headless commands never load Ink or the app.
-    const { runApp } = await import('./ui/index.js');
-    process.exitCode = await runApp(config, { graphics });
+    const { isTerminal, NOT_A_TERMINAL } = await import('./ui/terminal/index.js');
+    if (!isTerminal(process.stdin, process.stdout)) {
+      io.err(NOT_A_TERMINAL);
+      process.exitCode = 2;
+    } else {
+      // React's development build records every render for its profiler, which costs the
+      // app most of a frame; it must be chosen before React is first imported.
+      process.env.NODE_ENV ??= 'production';
+      // Imported only here, so --help and the headless commands never load Ink or the app.
+      const { runApp } = await import('./ui/index.js');
+      process.exitCode = await runApp(config, { graphics });
+    }
   } else {
     const { runCommand } = await import('./commands/index.js');
     process.exitCode = await runCommand(command, args, config, {

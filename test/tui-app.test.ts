@@ -9,7 +9,9 @@ process.env.CI = '0';
 process.env.CONTINUOUS_INTEGRATION = '0';
 const { runApp, NOT_A_TERMINAL } = await import('../src/ui/index.js');
 const { MOUSE_OFF, MOUSE_ON } = await import('../src/ui/input/index.js');
-const { FakeStdin, FakeStdout, fakeServices, metadataFor, stripAnsi, waitFor } = await import('./helpers/tui-harness.js');
+const { FakeStdin, FakeStdout, fakeServices, metadataFor, stripAnsi, waitFor } =
+  await import('./helpers/tui-harness.js');
+const { runCli } = await import('./helpers/cli.js');
 
 const CONFIG: Config = {
   dataDir: undefined,
@@ -78,6 +80,23 @@ async function explore(options: LaunchOptions = {}) {
   return app;
 }
 
+describe('mnist-tui with no command', () => {
+  it('piped, it says it needs a terminal, names the headless commands and exits with 2, at once', async () => {
+    const started = Date.now();
+    const result = await runCli([]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, NOT_A_TERMINAL + '\n');
+    assert.equal(result.stdout, '');
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  it('an unknown --graphics mode is a usage error', async () => {
+    const result = await runCli(['--graphics', 'kitty']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--graphics: unknown graphics mode "kitty"/);
+  });
+});
+
 describe('the app in a terminal', () => {
   it('without a terminal it says so, points to the headless commands and exits with 2', async () => {
     const stdin = new FakeStdin();
@@ -85,7 +104,13 @@ describe('the app in a terminal', () => {
     const stdout = new FakeStdout(80, 24);
     const stderr = new FakeStdout(80, 24);
     const code = await runApp(CONFIG, {
-      io: { stdin: stdin as never, stdout: stdout as never, stderr: stderr as never, env: {}, process: new EventEmitter() as never },
+      io: {
+        stdin: stdin as never,
+        stdout: stdout as never,
+        stderr: stderr as never,
+        env: {},
+        process: new EventEmitter() as never,
+      },
     });
     assert.equal(code, 2);
     assert.equal(stderr.text, NOT_A_TERMINAL + '\n');
@@ -124,6 +149,23 @@ describe('the app in a terminal', () => {
       assert.equal(stdin.rawMode, false);
     });
   }
+
+  it('after a hang-up, failing writes (EIO) do not cut the clean stop of training short', async () => {
+    const { stdout, stdin, stderr, signals, fakes, exited, waitForOutput } = launch();
+    await waitForOutput(/Ready\./);
+    stdin.type('v');
+    await waitFor(() => fakes.sessions.length === 1, 'a session');
+    signals.emit('SIGHUP', 'SIGHUP');
+    stdout.emit('error', new Error('write EIO'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    let code: number | undefined;
+    void exited.then((c) => (code = c));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(code, undefined, 'still waiting for training');
+    assert.match(stderr.text, /the terminal went away \(write EIO\)/);
+    fakes.sessions[0]!.finish();
+    assert.equal(await exited, 129);
+  });
 
   it('a crash restores the terminal first, says what happened, stops training and exits with 1', async () => {
     const { stdout, stderr, stdin, signals, fakes, exited, waitForOutput } = launch();

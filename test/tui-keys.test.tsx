@@ -45,7 +45,8 @@ describe('keys', () => {
     const { stdin, store, screen } = await app({ rows: 30 });
     stdin.type('?');
     const text = await screen();
-    for (const { keys } of KEY_HELP) for (const [key, what] of keys) assert.ok(text.includes(key) && text.includes(what), key);
+    for (const { keys } of KEY_HELP)
+      for (const [key, what] of keys) assert.ok(text.includes(key) && text.includes(what), key);
     stdin.type('x');
     assert.equal(store.getState().help, false);
     assert.equal(store.getState().view, 'home');
@@ -56,7 +57,20 @@ describe('keys', () => {
     stdin.type('3');
     const seen: [number, number][] = [];
     const digits = new Set<Float32Array>();
-    for (const key of [KEYS.right, 'l', 'L', KEYS.shiftUp, 'k', 'j', KEYS.down, 'h', KEYS.left, 'H', KEYS.shiftLeft, 'K']) {
+    for (const key of [
+      KEYS.right,
+      'l',
+      'L',
+      KEYS.shiftUp,
+      'k',
+      'j',
+      KEYS.down,
+      'h',
+      KEYS.left,
+      'H',
+      KEYS.shiftLeft,
+      'K',
+    ]) {
       stdin.type(key);
       seen.push(cursorOf(store.getState()));
       digits.add(store.getState().explorer.digit!);
@@ -76,10 +90,10 @@ describe('keys', () => {
       [-0.5, 0.9],
     ]);
     assert.equal(digits.size, 12, 'a new digit for every move');
-    assert.match((await screen()), /z = \(-0\.50, \+0\.90\)/);
+    assert.match(await screen(), /z = \(-0\.50, \+0\.90\)/);
     stdin.type('0');
     assert.deepEqual(cursorOf(store.getState()), [0, 0]);
-    assert.match((await screen()), /z = \(\+0\.00, \+0\.00\)/);
+    assert.match(await screen(), /z = \(\+0\.00, \+0\.00\)/);
   });
 
   it('the cursor stops at the edge of the map', async () => {
@@ -95,12 +109,29 @@ describe('keys', () => {
     assert.equal(store.getState().view, 'train');
     const session = sessions[0]!;
     assert.equal(session.options.model, 'cnn');
-    session.emit({ event: 'start', model: 'cnn', epochs: 10, batchesPerEpoch: 469, trainImages: 60000, backend: 'fake', workers: 1 });
-    session.emit({ event: 'batch', model: 'cnn', epoch: 1, batch: 100, batchesPerEpoch: 469, loss: 0.5, imagesPerSecond: 2000, etaSeconds: 250 });
-    assert.match((await screen()), /CNN · epoch 1\/10 · batch 100\/469/);
-    assert.match((await screen()), /2,000 images\/s · ETA 04:10/);
+    session.emit({
+      event: 'start',
+      model: 'cnn',
+      epochs: 10,
+      batchesPerEpoch: 469,
+      trainImages: 60000,
+      backend: 'fake',
+      workers: 1,
+    });
+    session.emit({
+      event: 'batch',
+      model: 'cnn',
+      epoch: 1,
+      batch: 100,
+      batchesPerEpoch: 469,
+      loss: 0.5,
+      imagesPerSecond: 2000,
+      etaSeconds: 250,
+    });
+    assert.match(await screen(), /CNN · epoch 1\/10 · batch 100\/469/);
+    assert.match(await screen(), /2,000 images\/s · ETA 04:10/);
     stdin.type('p');
-    assert.match((await screen()), /paused/);
+    assert.match(await screen(), /paused/);
     stdin.type('p');
     stdin.type('c');
     assert.match(await screen(), /stopping after this batch/);
@@ -108,14 +139,22 @@ describe('keys', () => {
     await waitFor(() => store.getState().training.active === undefined, 'the end of training');
     assert.deepEqual(session.calls, ['pause', 'resume', 'cancel']);
     assert.equal(store.getState().training.runs.cnn?.outcome, 'cancelled');
-    assert.match((await screen()), /CNN cancelled; kept 0 epochs/);
+    assert.match(await screen(), /CNN cancelled; kept 0 epochs/);
   });
 
   it('a lone Escape cancels training once no more input follows', async () => {
     const { stdin, store, sessions } = await app();
     stdin.type('v');
     await waitFor(() => sessions.length === 1, 'a session');
-    sessions[0]!.emit({ event: 'start', model: 'vae', epochs: 20, batchesPerEpoch: 469, trainImages: 60000, backend: 'fake', workers: 1 });
+    sessions[0]!.emit({
+      event: 'start',
+      model: 'vae',
+      epochs: 20,
+      batchesPerEpoch: 469,
+      trainImages: 60000,
+      backend: 'fake',
+      workers: 1,
+    });
     stdin.type(ESC);
     assert.deepEqual(sessions[0]!.calls, [], 'Escape waits briefly: it may start a mouse report');
     await waitFor(() => sessions[0]!.calls.includes('cancel'), 'the cancel');
@@ -128,27 +167,51 @@ describe('keys', () => {
     stdin.type('a');
     await waitFor(() => sessions.length === 1, 'the CNN session');
     const cnn = sessions[0]!;
-    cnn.emit({ event: 'start', model: 'cnn', epochs: 1, batchesPerEpoch: 5, trainImages: 600, backend: 'fake', workers: 1 });
-    cnn.emit({ event: 'epoch', model: 'cnn', epoch: 1, loss: 0.3, seconds: 1, imagesPerSecond: 600, testAccuracy: 0.95 });
+    cnn.emit({
+      event: 'start',
+      model: 'cnn',
+      epochs: 1,
+      batchesPerEpoch: 5,
+      trainImages: 600,
+      backend: 'fake',
+      workers: 1,
+    });
+    cnn.emit({
+      event: 'epoch',
+      model: 'cnn',
+      epoch: 1,
+      loss: 0.3,
+      seconds: 1,
+      imagesPerSecond: 600,
+      testAccuracy: 0.95,
+    });
     cnn.emit({ event: 'done', model: 'cnn', epochs: 1, seconds: 1, testAccuracy: 0.95 });
     cnn.finish({ testAccuracy: 0.95 });
     await waitFor(() => sessions.length === 2, 'the VAE session');
     assert.equal(sessions[1]!.options.model, 'vae');
     stdin.type('1');
     await waitFor(() => store.getState().models.cnn !== undefined, 'the saved CNN');
-    assert.match((await screen()), /CNN +trained · test accuracy 98\.76% · 1\/10 epochs/);
-    assert.match((await screen()), /VAE +(training|waiting)/);
+    assert.match(await screen(), /CNN +trained · test accuracy 98\.76% · 1\/10 epochs/);
+    assert.match(await screen(), /VAE +(training|waiting)/);
   });
 
   it('q during training cancels it, waits for the save, then exits with 0', async () => {
     const { stdin, controller, sessions, screen } = await app();
     stdin.type('t');
     await waitFor(() => sessions.length === 1, 'a session');
-    sessions[0]!.emit({ event: 'start', model: 'cnn', epochs: 10, batchesPerEpoch: 469, trainImages: 60000, backend: 'fake', workers: 1 });
+    sessions[0]!.emit({
+      event: 'start',
+      model: 'cnn',
+      epochs: 10,
+      batchesPerEpoch: 469,
+      trainImages: 60000,
+      backend: 'fake',
+      workers: 1,
+    });
     let code: number | undefined;
     void controller.exited.then((c) => (code = c));
     stdin.type('q');
-    assert.match((await screen()), /Stopping training; the last completed epoch is kept/);
+    assert.match(await screen(), /Stopping training; the last completed epoch is kept/);
     assert.deepEqual(sessions[0]!.calls, ['cancel']);
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(code, undefined, 'not before training has ended');
@@ -164,7 +227,7 @@ describe('keys', () => {
 
   it('below 60×20 only q answers', async () => {
     const { stdin, store, controller, screen } = await app({ columns: 50, rows: 15 });
-    assert.match((await screen()), /too small: 50×15/);
+    assert.match(await screen(), /too small: 50×15/);
     stdin.type('2', '?', 't');
     assert.equal(store.getState().view, 'home');
     assert.equal(store.getState().help, false);
@@ -177,8 +240,8 @@ describe('keys', () => {
     store.dispatch({ type: 'view', view: 'explore' });
     const wide = await screen();
     store.dispatch({ type: 'resize', size: { columns: 50, rows: 15 } });
-    assert.match((await screen()), /too small/);
+    assert.match(await screen(), /too small/);
     store.dispatch({ type: 'resize', size: { columns: 80, rows: 24 } });
-    assert.equal((await screen()), wide);
+    assert.equal(await screen(), wide);
   });
 });

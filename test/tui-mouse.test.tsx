@@ -40,7 +40,10 @@ describe('mouse', () => {
 
   it('a click sets the cursor too; a hover off the map does nothing', async () => {
     const { stdin, store } = await explorer();
-    stdin.type(report(0, map.col + map.width - 1, map.row + map.height - 1), report(0, map.col + map.width - 1, map.row + map.height - 1, true));
+    stdin.type(
+      report(0, map.col + map.width - 1, map.row + map.height - 1),
+      report(0, map.col + map.width - 1, map.row + map.height - 1, true),
+    );
     assert.deepEqual(store.getState().explorer.cursor, mapPoint(map.width - 1, map.height - 1));
     stdin.type(hover(map.col + map.width + 10, map.row));
     assert.deepEqual(store.getState().explorer.cursor, mapPoint(map.width - 1, map.height - 1));
@@ -63,7 +66,10 @@ describe('mouse', () => {
     const { stdin, store } = await explorer();
     stdin.type(`${hover(map.col + 4, map.row + 3)}l${hover(map.col + 6, map.row + 3)}k`);
     const [x, y] = mapPoint(6, 3);
-    assert.deepEqual(store.getState().explorer.cursor.map((v) => v.toFixed(2)), [x.toFixed(2), (y + 0.1).toFixed(2)]);
+    assert.deepEqual(
+      store.getState().explorer.cursor.map((v) => v.toFixed(2)),
+      [x.toFixed(2), (y + 0.1).toFixed(2)],
+    );
     stdin.type('2');
     assert.equal(store.getState().view, 'train');
   });

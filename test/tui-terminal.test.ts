@@ -28,7 +28,18 @@ function tmux(...args: string[]): string {
  */
 function startSession(name: string, modelsDir: string, term: string): void {
   // Ink draws nothing live under CI variables, and tmux passes the test runner's environment on.
-  const app = ['env', '-u', 'CI', '-u', 'CONTINUOUS_INTEGRATION', `TERM=${term}`, process.execPath, CLI, '--models-dir', modelsDir];
+  const app = [
+    'env',
+    '-u',
+    'CI',
+    '-u',
+    'CONTINUOUS_INTEGRATION',
+    `TERM=${term}`,
+    process.execPath,
+    CLI,
+    '--models-dir',
+    modelsDir,
+  ];
   const script = `${app.map((a) => `'${a}'`).join(' ')}; echo "exited $?"; exec sleep 600`;
   tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '30', 'sh', '-c', script);
 }
@@ -38,7 +49,13 @@ const screen = (name: string, escapes = false) => tmux('capture-pane', '-p', ...
 /** The exit code, and whether the alternate screen, mouse reporting (any motion, SGR) and the cursor are on. */
 async function afterExit(name: string): Promise<string> {
   const code = /exited (\d+)/.exec(await waitForScreen(name, /exited \d+/))![1];
-  const flags = tmux('display-message', '-p', '-t', name, '#{alternate_on} #{mouse_any_flag} #{mouse_sgr_flag} #{cursor_flag}');
+  const flags = tmux(
+    'display-message',
+    '-p',
+    '-t',
+    name,
+    '#{alternate_on} #{mouse_any_flag} #{mouse_sgr_flag} #{cursor_flag}',
+  );
   return `${code} ${flags.trim()}`;
 }
 
@@ -58,7 +75,13 @@ async function waitForScreen(name: string, pattern: RegExp, timeoutMs = 15_000, 
 /** The explorer's panel: the decoded digit (rows 1-14, from column 40) and the two lines under it. */
 function panelOf(text: string): { digit: string; z: string } {
   const lines = text.split('\n');
-  return { digit: lines.slice(1, 15).map((line) => line.slice(0, 400)).join('\n'), z: /z = \([^)]*\)/.exec(text)?.[0] ?? '' };
+  return {
+    digit: lines
+      .slice(1, 15)
+      .map((line) => line.slice(0, 400))
+      .join('\n'),
+    z: /z = \([^)]*\)/.exec(text)?.[0] ?? '',
+  };
 }
 
 describe('in a real terminal (tmux)', { skip: HAS_TMUX ? false : 'tmux is not installed' }, () => {
@@ -66,9 +89,13 @@ describe('in a real terminal (tmux)', { skip: HAS_TMUX ? false : 'tmux is not in
 
   before(() => {
     modelsDir = mkdtempSync(path.join(tmpdir(), 'mnist-tui-tmux-'));
-    const train = spawnSync(process.execPath, [CLI, 'train', 'vae', '--epochs', '1', '--limit', '500', '--models-dir', modelsDir], {
-      encoding: 'utf8',
-    });
+    const train = spawnSync(
+      process.execPath,
+      [CLI, 'train', 'vae', '--epochs', '1', '--limit', '500', '--models-dir', modelsDir],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.equal(train.status, 0, train.stderr);
   });
 

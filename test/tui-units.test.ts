@@ -13,29 +13,49 @@ import { FakeStdout } from './helpers/tui-harness.js';
 
 describe('decodeKeys', () => {
   const cases: [string, string, ReturnType<typeof decodeKeys>][] = [
-    ['letters and digits', 'q0L', [
-      { name: 'char', char: 'q', shift: false, ctrl: false },
-      { name: 'char', char: '0', shift: false, ctrl: false },
-      { name: 'char', char: 'L', shift: false, ctrl: false },
-    ]],
-    ['arrows, normal and application mode', '\x1b[A\x1bOD', [
-      { name: 'up', char: '', shift: false, ctrl: false },
-      { name: 'left', char: '', shift: false, ctrl: false },
-    ]],
-    ['Shift+arrows, xterm and rxvt', '\x1b[1;2C\x1b[b', [
-      { name: 'right', char: '', shift: true, ctrl: false },
-      { name: 'down', char: '', shift: true, ctrl: false },
-    ]],
-    ['Tab, Shift-Tab, Enter, Backspace', '\t\x1b[Z\r\x7f', [
-      { name: 'tab', char: '', shift: false, ctrl: false },
-      { name: 'backtab', char: '', shift: true, ctrl: false },
-      { name: 'return', char: '', shift: false, ctrl: false },
-      { name: 'backspace', char: '', shift: false, ctrl: false },
-    ]],
-    ['Ctrl-C and a lone Escape', '\x03\x1b', [
-      { name: 'char', char: 'c', shift: false, ctrl: true },
-      { name: 'escape', char: '', shift: false, ctrl: false },
-    ]],
+    [
+      'letters and digits',
+      'q0L',
+      [
+        { name: 'char', char: 'q', shift: false, ctrl: false },
+        { name: 'char', char: '0', shift: false, ctrl: false },
+        { name: 'char', char: 'L', shift: false, ctrl: false },
+      ],
+    ],
+    [
+      'arrows, normal and application mode',
+      '\x1b[A\x1bOD',
+      [
+        { name: 'up', char: '', shift: false, ctrl: false },
+        { name: 'left', char: '', shift: false, ctrl: false },
+      ],
+    ],
+    [
+      'Shift+arrows, xterm and rxvt',
+      '\x1b[1;2C\x1b[b',
+      [
+        { name: 'right', char: '', shift: true, ctrl: false },
+        { name: 'down', char: '', shift: true, ctrl: false },
+      ],
+    ],
+    [
+      'Tab, Shift-Tab, Enter, Backspace',
+      '\t\x1b[Z\r\x7f',
+      [
+        { name: 'tab', char: '', shift: false, ctrl: false },
+        { name: 'backtab', char: '', shift: true, ctrl: false },
+        { name: 'return', char: '', shift: false, ctrl: false },
+        { name: 'backspace', char: '', shift: false, ctrl: false },
+      ],
+    ],
+    [
+      'Ctrl-C and a lone Escape',
+      '\x03\x1b',
+      [
+        { name: 'char', char: 'c', shift: false, ctrl: true },
+        { name: 'escape', char: '', shift: false, ctrl: false },
+      ],
+    ],
     ['sequences with no use here are dropped: F5, a late DA1 reply', '\x1b[15~\x1b[?62;4c', []],
   ];
   for (const [what, input, keys] of cases) it(what, () => assert.deepEqual(decodeKeys(input), keys));
@@ -45,7 +65,8 @@ describe('the latent grid', () => {
   const grid = { columns: 38, rows: 19 };
   it('every cell centre maps back to its cell', () => {
     for (let row = 0; row < grid.rows; row++) {
-      for (let col = 0; col < grid.columns; col++) assert.deepEqual(cellOf(pointAt(col, row, grid), grid), { col, row });
+      for (let col = 0; col < grid.columns; col++)
+        assert.deepEqual(cellOf(pointAt(col, row, grid), grid), { col, row });
     }
   });
   it('y grows upwards; the edges belong to the outer cells; beyond is off the map', () => {
@@ -99,9 +120,19 @@ describe('graphics overlay', () => {
     overlay.stdout.write('frame\n');
     tasks.splice(0).forEach((task) => task());
     assert.equal(stdout.writes.length, 1, 'the frame carried it');
-    const sixel: OverlayImage = { row: 1, col: 40, columns: 28, rows: 14, kind: 'sixel', sequence: '\x1bPq#0!28~\x1b\\' };
+    const sixel: OverlayImage = {
+      row: 1,
+      col: 40,
+      columns: 28,
+      rows: 14,
+      kind: 'sixel',
+      sequence: '\x1bPq#0!28~\x1b\\',
+    };
     overlay.show([sixel]);
     tasks.splice(0).forEach((task) => task());
-    assert.equal(stdout.writes[1], '\x1b7\x1b[0m\x1b[3;41H\x1b[3X\x1b[4;41H\x1b[3X\x1b8\x1b7\x1b[2;41H\x1bPq#0!28~\x1b\\\x1b8');
+    assert.equal(
+      stdout.writes[1],
+      '\x1b7\x1b[0m\x1b[3;41H\x1b[3X\x1b[4;41H\x1b[3X\x1b8\x1b7\x1b[2;41H\x1bPq#0!28~\x1b\\\x1b8',
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { after, describe, it } from 'node:test';
-import { createController, createStore, initialState, type AppState, type Display, type Store } from '../src/ui/app/index.js';
+import {
+  createController,
+  createStore,
+  initialState,
+  type AppState,
+  type Display,
+  type Store,
+} from '../src/ui/app/index.js';
 import { graphicsLayer, Screen } from '../src/ui/views/index.js';
 import {
   assertSnapshot,
@@ -57,13 +64,38 @@ describe('views at fixed sizes', () => {
       controller.run({ type: 'train', models: ['cnn', 'vae'] });
       await waitFor(() => fakes.sessions.length === 1, 'the session');
       const session = fakes.sessions[0]!;
-      session.emit({ event: 'start', model: 'cnn', epochs: 3, batchesPerEpoch: 40, trainImages: 600, backend: 'fake', workers: 1 });
+      session.emit({
+        event: 'start',
+        model: 'cnn',
+        epochs: 3,
+        batchesPerEpoch: 40,
+        trainImages: 600,
+        backend: 'fake',
+        workers: 1,
+      });
       for (let batch = 5; batch <= 40 * 2 + 15; batch += 5) {
         const epoch = Math.floor((batch - 1) / 40) + 1;
         const loss = 2.3 * Math.exp(-batch / 30) + 0.05 * Math.sin(batch);
-        session.emit({ event: 'batch', model: 'cnn', epoch, batch: ((batch - 1) % 40) + 1, batchesPerEpoch: 40, loss, imagesPerSecond: 1234.5, etaSeconds: 83 });
+        session.emit({
+          event: 'batch',
+          model: 'cnn',
+          epoch,
+          batch: ((batch - 1) % 40) + 1,
+          batchesPerEpoch: 40,
+          loss,
+          imagesPerSecond: 1234.5,
+          etaSeconds: 83,
+        });
         if (batch % 40 === 0) {
-          session.emit({ event: 'epoch', model: 'cnn', epoch, loss, seconds: 2, imagesPerSecond: 1200, testAccuracy: 0.9 + epoch / 100 });
+          session.emit({
+            event: 'epoch',
+            model: 'cnn',
+            epoch,
+            loss,
+            seconds: 2,
+            imagesPerSecond: 1200,
+            testAccuracy: 0.9 + epoch / 100,
+          });
         }
       }
       controller.run({ type: 'pause' });

@@ -7,20 +7,26 @@
 import { render } from 'ink';
 import { createElement } from 'react';
 import type { Config } from '../config.js';
-import { App, createController, createMlServices, createStore, initialState, type AppServices, type Display } from './app/index.js';
+import {
+  App,
+  createController,
+  createMlServices,
+  createStore,
+  initialState,
+  type AppServices,
+  type Display,
+} from './app/index.js';
 import { colourDepth, detectGraphics, type GraphicsProbe, type GraphicsRequest } from './graphics/index.js';
 import {
   createGraphicsOverlay,
   EXIT_SIGNALS,
   FALLBACK_CELL_SIZE,
+  isTerminal,
+  NOT_A_TERMINAL,
   onExitRequests,
   openTerminal,
   probeCellSize,
 } from './terminal/index.js';
-
-/** Said, with exit code 2, when stdin or stdout is not a terminal. */
-export const NOT_A_TERMINAL =
-  'mnist-tui: the app needs a terminal; use the headless commands: mnist-tui train|eval|generate|classify (see --help)';
 
 /** The process's streams and environment, injectable for tests and benchmarks. */
 export interface AppIo {
@@ -31,6 +37,8 @@ export interface AppIo {
   /** Receives the signals and uncaught errors that end the app. */
   process: NodeJS.Process;
 }
+
+export { NOT_A_TERMINAL } from './terminal/index.js';
 
 export interface RunAppOptions {
   /** `--graphics`; when absent, `MNIST_TUI_GRAPHICS` and then detection decide. */
@@ -68,7 +76,7 @@ async function detectDisplay(io: AppIo, forced: GraphicsRequest | undefined): Pr
   return { graphics, depth: colourDepth(io.env), colour: graphics !== 'ascii', cell, tmux: Boolean(io.env.TMUX) };
 }
 
-function describe(error: unknown): string {
+function errorText(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
@@ -78,18 +86,33 @@ function describe(error: unknown): string {
  * 2 when there is no terminal.
  */
 export async function runApp(config: Config, options: RunAppOptions = {}): Promise<number> {
-  const io: AppIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, process, ...options.io };
-  if (!io.stdin.isTTY || !io.stdout.isTTY) {
+  const io: AppIo = {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    process,
+    ...options.io,
+  };
+  if (!isTerminal(io.stdin, io.stdout)) {
     io.stderr.write(NOT_A_TERMINAL + '\n');
     return 2;
   }
   const terminal = openTerminal(io);
   // The last resort, for a process.exit from anywhere; restore() runs only once.
   io.process.on('exit', terminal.restore);
-  // After a hang-up every write fails (EIO); the stream is then closed, and what matters
-  // is stopping training cleanly, so the failure is noted instead of crashing the app.
+  // When the terminal goes away (a hang-up), every write fails with EIO. Nothing can be
+  // shown any more, so the app stops, cleanly: what matters then is saving the training.
+  let quit: (code: number) => void = () => {};
   let outputError: Error | undefined;
-  const onOutputError = (error: Error) => (outputError ??= error);
+  const onOutputError = (error: Error) => {
+    if (outputError !== undefined) return;
+    outputError = error;
+    io.stderr.write(`mnist-tui: the terminal went away (${error.message}); stopping…\n`);
+    // A hang-up signal usually came first and is already stopping the app; asking again would cut that short.
+    if (!quitting()) quit(1);
+  };
+  let quitting = () => false;
   io.stdout.on('error', onOutputError);
   let stopListening = () => {};
   try {
@@ -98,6 +121,8 @@ export async function runApp(config: Config, options: RunAppOptions = {}): Promi
     const store = createStore(initialState(sizeOf(io.stdout), display, config.modelsDir));
     const services: AppServices = { ...createMlServices(config), ...options.services };
     const controller = createController({ store, services, config });
+    quit = (code) => void controller.quit(code);
+    quitting = () => store.getState().quitting;
     const overlay = createGraphicsOverlay(io.stdout);
     const ink = render(createElement(App, { store, controller, overlay }), {
       stdout: overlay.stdout,
@@ -116,11 +141,11 @@ export async function runApp(config: Config, options: RunAppOptions = {}): Promi
     const crash = (error: unknown) => {
       ink.unmount();
       terminal.restore();
-      io.stderr.write(`mnist-tui: crashed: ${describe(error)}\nStopping training…\n`);
-      void controller.quit(1);
+      io.stderr.write(`mnist-tui: crashed: ${errorText(error)}\nStopping training…\n`);
+      quit(1);
     };
     stopListening = onExitRequests(io.process, {
-      signal: (name) => void controller.quit(EXIT_SIGNALS[name]),
+      signal: (name) => quit(EXIT_SIGNALS[name]),
       crash,
     });
     // Ink ends by itself only when rendering threw.
@@ -129,7 +154,6 @@ export async function runApp(config: Config, options: RunAppOptions = {}): Promi
     const code = await controller.exited;
     io.stdout.off('resize', onResize);
     ink.unmount();
-    if (outputError !== undefined && code === 0) io.stderr.write(`mnist-tui: the terminal went away: ${outputError.message}\n`);
     return code;
   } finally {
     stopListening();

@@ -111,7 +111,10 @@ export function stripAnsi(text: string): string {
  * no trailing spaces.
  */
 export function composeScreen(frame: string, layer: LayerItem[], rows: number): string {
-  const lines = stripAnsi(frame).split('\n').slice(0, rows).map((line) => [...line]);
+  const lines = stripAnsi(frame)
+    .split('\n')
+    .slice(0, rows)
+    .map((line) => [...line]);
   while (lines.length < rows) lines.push([]);
   for (const item of layer) {
     if (item.kind !== 'text') continue;
@@ -162,14 +165,25 @@ export const TEST_CONFIG: Pick<Config, 'epochs' | 'batchSize' | 'seed' | 'models
 };
 
 /** Half blocks in 256 colours, as in most terminals. */
-export const BLOCKS: Display = { graphics: 'blocks', depth: '256', colour: true, cell: { width: 6, height: 12 }, tmux: false };
+export const BLOCKS: Display = {
+  graphics: 'blocks',
+  depth: '256',
+  colour: true,
+  cell: { width: 6, height: 12 },
+  tmux: false,
+};
 
 /**
  * The whole app over fake services, rendered into a fake terminal, started
  * (and with its latent map encoded when a VAE is saved).
  */
 export async function startApp(
-  options: { saved?: Partial<Record<ModelName, ModelMetadata>>; columns?: number; rows?: number; display?: Display } = {},
+  options: {
+    saved?: Partial<Record<ModelName, ModelMetadata>>;
+    columns?: number;
+    rows?: number;
+    display?: Display;
+  } = {},
 ) {
   const { columns = 80, rows = 24, display = BLOCKS } = options;
   const fakes = fakeServices(options.saved);

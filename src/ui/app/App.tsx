@@ -12,7 +12,7 @@ import { useTerminalInput } from './use-terminal-input.js';
 export interface AppProps {
   store: Store;
   controller: Controller;
-  /** Where sixel digits are drawn; absent when the terminal shows none. */
+  /** Where the pictures (maps, digits, the canvas) are drawn beside Ink; without one only the text is drawn. */
   overlay?: GraphicsOverlay;
 }
 

@@ -41,7 +41,13 @@ export const KEY_HELP: { section: string; keys: [string, string][] }[] = [
       ['q Ctrl-C', 'quit (stops training, keeping the last epoch)'],
     ],
   },
-  { section: 'Train', keys: [['p', 'pause / resume'], ['c Esc', 'cancel, keeping the last completed epoch']] },
+  {
+    section: 'Train',
+    keys: [
+      ['p', 'pause / resume'],
+      ['c Esc', 'cancel, keeping the last completed epoch'],
+    ],
+  },
   {
     section: 'Explore',
     keys: [
@@ -137,7 +143,10 @@ export function mouseCommand(state: AppState, event: MouseEvent): Command | unde
     const { map } = layout.explore;
     const pointing = event.kind === 'move' || event.kind === 'down';
     if (!pointing || !inside(map, event.x, event.y)) return undefined;
-    return { type: 'point', z: pointAt(event.x - map.col, event.y - map.row, { columns: map.width, rows: map.height }) };
+    return {
+      type: 'point',
+      z: pointAt(event.x - map.col, event.y - map.row, { columns: map.width, rows: map.height }),
+    };
   }
   if (state.view === 'draw') {
     const { canvas, canvasScale } = layout.draw;

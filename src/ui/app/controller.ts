@@ -10,11 +10,11 @@ import { CANVAS_SIDE, type DrawState, type Guess, type LatentPoint } from './app
 import { hasInk, stroke } from './canvas.js';
 import type { Command } from './commands.js';
 import { encodeTestSet } from './encode-test-set.js';
+import { firstLine } from './first-line.js';
 import { clampPoint } from './latent.js';
 import type { AppServices, ClassifierHandle, VaeHandle } from './services.js';
 import type { Store } from './store.js';
 import { createTrainingRunner } from './training-runner.js';
-import { firstLine } from './first-line.js';
 
 export interface Controller {
   /** Picks the backend, loads the data and any saved models. */

@@ -40,7 +40,12 @@ export interface Layout {
   };
 }
 
-export const TAB_TITLES: Record<ViewName, string> = { home: 'Models', train: 'Train', explore: 'Explore', draw: 'Draw' };
+export const TAB_TITLES: Record<ViewName, string> = {
+  home: 'Models',
+  train: 'Train',
+  explore: 'Explore',
+  draw: 'Draw',
+};
 export const APP_TITLE = 'mnist-tui';
 /** Columns between side-by-side parts. */
 export const GAP = 2;
@@ -108,7 +113,12 @@ export function computeLayout(size: Size): Layout {
     width: size.columns - canvasSize.width - GAP,
     height: body.height - 1,
   };
-  const drawMap = squareMap(contentTop + DRAW_TEXT_ROWS, drawPanel.col, body.height - 1 - DRAW_TEXT_ROWS, drawPanel.width);
+  const drawMap = squareMap(
+    contentTop + DRAW_TEXT_ROWS,
+    drawPanel.col,
+    body.height - 1 - DRAW_TEXT_ROWS,
+    drawPanel.width,
+  );
 
   return {
     tooSmall: size.columns < MIN_COLUMNS || size.rows < MIN_ROWS,

@@ -14,9 +14,7 @@ function normalise(pixels: Float32Array): Float32Array {
   return pixels.map((p) => (p - MNIST_MEAN) / MNIST_STD);
 }
 
-export function createMlServices(
-  config: Pick<Config, 'backend' | 'dataDir' | 'limit' | 'modelsDir'>,
-): AppServices {
+export function createMlServices(config: Pick<Config, 'backend' | 'dataDir' | 'limit' | 'modelsDir'>): AppServices {
   let loaded: Ml | undefined;
   const ml = async () => (loaded ??= await import('../../ml/index.js'));
   return {
@@ -39,7 +37,9 @@ export function createMlServices(
       if (saved === undefined) return undefined;
       const { vae, metadata } = saved;
       if (vae.latentDim !== 2) {
-        throw new ModelFileError(`${config.modelsDir}/vae: the explorer needs a 2-D latent space, not ${vae.latentDim}-D`);
+        throw new ModelFileError(
+          `${config.modelsDir}/vae: the explorer needs a 2-D latent space, not ${vae.latentDim}-D`,
+        );
       }
       return {
         metadata,

@@ -16,7 +16,8 @@ interface SixelCache {
 
 function sixelOf(item: DigitItem, tmux: boolean, cache: { current: SixelCache | undefined }): string {
   const cached = cache.current;
-  if (cached?.pixels === item.pixels && cached.scale === item.pixelScale && cached.tmux === tmux) return cached.sequence;
+  if (cached?.pixels === item.pixels && cached.scale === item.pixelScale && cached.tmux === tmux)
+    return cached.sequence;
   const sixel = encodeSixel({ width: CANVAS_SIDE, height: CANVAS_SIDE, pixels: item.pixels }, item.pixelScale);
   const sequence = tmux ? wrapForTmux(sixel) : sixel;
   cache.current = { pixels: item.pixels, scale: item.pixelScale, tmux, sequence };

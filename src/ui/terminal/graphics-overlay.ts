@@ -85,7 +85,15 @@ export function createGraphicsOverlay(
     const stale = drawn.filter((old) => !wanted.some((image) => sameCells(image, old)));
     drawn = wanted;
     if (stale.length === 0 && wanted.length === 0) return frame;
-    return SAVE_CURSOR + stale.map(erase).join('') + RESTORE_CURSOR + frame + SAVE_CURSOR + wanted.map(draw).join('') + RESTORE_CURSOR;
+    return (
+      SAVE_CURSOR +
+      stale.map(erase).join('') +
+      RESTORE_CURSOR +
+      frame +
+      SAVE_CURSOR +
+      wanted.map(draw).join('') +
+      RESTORE_CURSOR
+    );
   };
 
   const write = (chunk: unknown, ...rest: unknown[]): boolean => {

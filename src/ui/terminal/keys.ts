@@ -5,17 +5,7 @@
  */
 
 /** Keys the app tells apart; everything printable arrives as `char`. */
-export type KeyName =
-  | 'up'
-  | 'down'
-  | 'left'
-  | 'right'
-  | 'tab'
-  | 'backtab'
-  | 'escape'
-  | 'return'
-  | 'backspace'
-  | 'char';
+export type KeyName = 'up' | 'down' | 'left' | 'right' | 'tab' | 'backtab' | 'escape' | 'return' | 'backspace' | 'char';
 
 /** One key press. */
 export interface Key {

@@ -19,7 +19,8 @@ function trainingLine(state: AppState): string | undefined {
 
 /** The bottom line: what is going on at the left, the two keys everyone needs at the right. */
 export function StatusBar({ state }: { state: AppState }) {
-  const stopping = state.training.active !== undefined ? 'Stopping training; the last completed epoch is kept…' : 'Bye.';
+  const stopping =
+    state.training.active !== undefined ? 'Stopping training; the last completed epoch is kept…' : 'Bye.';
   const left = state.quitting
     ? stopping
     : (state.message ?? trainingLine(state) ?? (state.loading ? 'Loading…' : 'Ready.'));

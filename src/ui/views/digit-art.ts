@@ -5,7 +5,13 @@
  * leave their footprint blank.
  */
 import { CANVAS_SIDE } from '../app/app-state.js';
-import { renderAscii, renderHalfBlocks, type ColourDepth, type DigitImage, type GraphicsMode } from '../graphics/index.js';
+import {
+  renderAscii,
+  renderHalfBlocks,
+  type ColourDepth,
+  type DigitImage,
+  type GraphicsMode,
+} from '../graphics/index.js';
 
 /** Plain characters take two columns per pixel, so at scale 1 the digit is halved to fit its footprint. */
 function halve(img: DigitImage): DigitImage {

@@ -10,7 +10,8 @@ import { digitLines } from './digit-art.js';
 import { renderLatentMap, type MapPoints } from './latent-map.js';
 
 /** Text to draw at a box, or a digit for the sixel encoder, `pixelScale` screen pixels per digit pixel. */
-export type LayerItem = Rect & ({ kind: 'text'; lines: string[] } | { kind: 'digit'; pixels: Float32Array; pixelScale: number });
+export type LayerItem = Rect &
+  ({ kind: 'text'; lines: string[] } | { kind: 'digit'; pixels: Float32Array; pixelScale: number });
 
 /**
  * Screen pixels per digit pixel at most: 280×280 px is large on any screen,
