@@ -54,4 +54,23 @@ describe('training engines', () => {
     const local = await run(data, 'local', 1);
     assert.deepEqual(single.weights, local.weights);
   });
+
+  it('a batch smaller than the worker count still trains, with the idle workers sitting out', async () => {
+    const tiny = { ...data, train: { ...data.train, count: 5 } };
+    const events: TrainEvent[] = [];
+    await trainModel(tiny, {
+      model: 'vae',
+      epochs: 1,
+      batchSize: 4,
+      seed: 1,
+      modelsDir: mkdtempSync(path.join(tmpdir(), 'mnist-tui-engine-tiny-')),
+      workers: 3,
+      engine: 'threads',
+      backend: 'wasm',
+      onEvent: (e) => events.push(e),
+    });
+    const epoch = events.find((e) => e.event === 'epoch');
+    assert.ok(epoch?.event === 'epoch' && Number.isFinite(epoch.loss) && epoch.testNegElbo !== undefined);
+  });
 });
+

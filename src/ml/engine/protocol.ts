@@ -10,15 +10,26 @@ import type { ModelMetadata } from '../model-store.js';
  */
 export type WorkerRequest =
   | { type: 'init'; model: ModelName; seed: number; backend: string; train: DigitSet; test: DigitSet }
-  | { type: 'attach'; params: Float32Array; grads: Float32Array; publish: boolean }
+  | {
+      type: 'attach';
+      params: Float32Array;
+      /** Every replica's gradient slot; this replica writes slot `index`. */
+      slots: Float32Array[];
+      index: number;
+      /** The slice [start, end) of the weights this replica averages and updates. */
+      range: [number, number];
+      publish: boolean;
+    }
   | { type: 'step'; version: number; indices: Int32Array; noiseKey: number }
+  | { type: 'update'; weights: number[]; learningRate: number }
   | { type: 'evaluate'; version: number; start: number; end: number }
   | { type: 'save'; version: number; modelsDir: string; metadata: ModelMetadata };
 
 export type WorkerReply =
   | { type: 'ready'; backend: string; size: number }
   | { type: 'attached' }
-  | { type: 'stepped'; loss: number }
+  | { type: 'stepped'; loss: number; finite: boolean }
+  | { type: 'updated' }
   | { type: 'evaluated'; metric: PartialMetric }
   | { type: 'saved' }
   | { type: 'error'; name: string; message: string };

@@ -1,16 +1,20 @@
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
+import { FlatAdam } from '../adam.js';
 import { initBackend } from '../backend.js';
 import { saveModelSet } from '../model-store.js';
 import { FlatParameters } from '../parameters.js';
 import { createTask, type TrainTask } from '../tasks.js';
+import { allFinite } from './engine.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 import type { DigitSet } from '../../data/index.js';
 
 /**
- * One data-parallel replica: it holds a full model on its own backend, computes gradients
- * for its shard of each batch into shared memory, and reloads the weights the coordinator
- * publishes. It never updates weights itself, so all replicas stay identical.
+ * One data-parallel replica: it holds a full model on its own backend and computes gradients
+ * for its shard of each batch into shared memory. Then each replica averages all shards'
+ * gradients over its own slice of the weights and applies Adam there, so the update is spread
+ * over the workers and the coordinating thread stays idle. Before computing, every replica
+ * reloads the whole shared weight vector, so all replicas stay identical.
  */
 const port = parentPort;
 if (port === null) throw new Error('train-worker must run in a worker thread');
@@ -19,7 +23,11 @@ let task: TrainTask;
 let test: DigitSet;
 let params: FlatParameters;
 let shared: Float32Array;
+let slots: Float32Array[];
 let grads: Float32Array;
+let range: [number, number];
+let adam: FlatAdam;
+let combined: Float32Array;
 let loadedVersion = 0;
 
 function sync(version: number): void {
@@ -39,7 +47,11 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
     }
     case 'attach':
       shared = request.params;
-      grads = request.grads;
+      slots = request.slots;
+      grads = slots[request.index];
+      range = request.range;
+      adam = new FlatAdam(range[1] - range[0]);
+      combined = new Float32Array(range[1] - range[0]);
       if (request.publish) params.read(shared);
       return { type: 'attached' };
     case 'step': {
@@ -51,7 +63,19 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       const loss = value.dataSync()[0];
       value.dispose();
       params.collect(named, grads);
-      return { type: 'stepped', loss };
+      return { type: 'stepped', loss, finite: allFinite(grads) };
+    }
+    case 'update': {
+      const [start, end] = range;
+      combined.fill(0);
+      request.weights.forEach((weight, i) => {
+        if (weight === 0) return;
+        const slot = slots[i];
+        for (let j = start; j < end; j++) combined[j - start] += weight * slot[j];
+      });
+      adam.learningRate = request.learningRate;
+      adam.apply(shared.subarray(start, end), combined);
+      return { type: 'updated' };
     }
     case 'evaluate':
       sync(request.version);

@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import type { DigitSet, Mnist } from '../../data/index.js';
-import { FlatAdam } from '../adam.js';
+import { DEFAULT_ADAM } from '../adam.js';
 import { BackendError, isAccelerator } from '../backend.js';
 import { combineMetrics, EVAL_BATCH } from '../evaluate.js';
 import { ModelFileError } from '../model-store.js';
-import { allFinite, MAX_SHARDS, splitEvenly, type EngineOptions, type TrainEngine } from './engine.js';
+import { MAX_SHARDS, splitEvenly, type EngineOptions, type TrainEngine } from './engine.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 
 /** Errors that keep their type across the thread boundary, so the CLI can say them in one line. */
@@ -55,10 +55,10 @@ function share(set: DigitSet): DigitSet {
 /**
  * Data-parallel training over `workers` threads, each with its own backend (the wasm
  * backend is single-threaded in Node); one thread only on an accelerator, which uses the whole
- * device by itself. Every step, each replica computes the gradient of its
- * shard of the batch; this thread averages them weighted by shard size, applies Adam to the
- * one shared copy of the weights, and the replicas reload it before their next step. The
- * result equals one big-batch step, whatever the number of workers.
+ * device by itself. Every step, each replica computes the gradient of its shard of the batch;
+ * then each averages the shards' gradients (weighted by shard size) over its own slice of the
+ * one shared weight vector and applies Adam there, and all reload the weights before their
+ * next step. The result equals one big-batch step, whatever the number of workers.
  */
 export async function createWorkerEngine(
   data: Mnist,
@@ -85,26 +85,26 @@ export async function createWorkerEngine(
     const size = first.size;
     const params = new Float32Array(new SharedArrayBuffer(size * 4));
     const slots = replicas.map(() => new Float32Array(new SharedArrayBuffer(size * 4)));
-    await replicas[0].request({ type: 'attach', params, grads: slots[0], publish: true });
-    await Promise.all(
-      replicas.slice(1).map((r, i) => r.request({ type: 'attach', params, grads: slots[i + 1], publish: false })),
-    );
-    return engineOver(replicas, params, slots, first.backend, data.test.count);
+    const ranges = splitEvenly(size, replicas.length);
+    const attach = (index: number): WorkerRequest => ({
+      type: 'attach',
+      params,
+      slots,
+      index,
+      range: ranges[index],
+      publish: index === 0,
+    });
+    await replicas[0].request(attach(0));
+    await Promise.all(replicas.slice(1).map((r, i) => r.request(attach(i + 1))));
+    return engineOver(replicas, first.backend, data.test.count);
   } catch (error) {
     await Promise.all(replicas.map((r) => r.terminate()));
     throw error;
   }
 }
 
-function engineOver(
-  replicas: Replica[],
-  params: Float32Array,
-  slots: Float32Array[],
-  backend: string,
-  testCount: number,
-): TrainEngine {
-  const adam = new FlatAdam(params.length);
-  const combined = new Float32Array(params.length);
+function engineOver(replicas: Replica[], backend: string, testCount: number): TrainEngine {
+  let learningRate = DEFAULT_ADAM.learningRate;
   // Worker 0 published the initial weights; the others load them on their first request.
   let version = 1;
   const evalShards = splitEvenly(Math.ceil(testCount / EVAL_BATCH), replicas.length).map(([a, b]) => [
@@ -114,32 +114,29 @@ function engineOver(
   return {
     backend,
     workers: replicas.length,
-    setLearningRate(learningRate) {
-      adam.learningRate = learningRate;
+    setLearningRate(rate) {
+      learningRate = rate;
     },
     async step(indices, step) {
       const shards = splitEvenly(indices.length, replicas.length);
+      const weights = shards.map(([start, end]) => (end - start) / indices.length);
+      // A batch smaller than the worker count leaves some shards empty: those replicas sit out.
+      const skipped: Extract<WorkerReply, { type: 'stepped' }> = { type: 'stepped', loss: 0, finite: true };
       const replies = await Promise.all(
         replicas.map((r, i) =>
-          r.request<'stepped'>({
-            type: 'step',
-            version,
-            indices: indices.slice(shards[i][0], shards[i][1]),
-            noiseKey: step * MAX_SHARDS + i,
-          }),
+          weights[i] === 0
+            ? skipped
+            : r.request<'stepped'>({
+                type: 'step',
+                version,
+                indices: indices.slice(shards[i][0], shards[i][1]),
+                noiseKey: step * MAX_SHARDS + i,
+              }),
         ),
       );
-      let loss = 0;
-      combined.fill(0);
-      replies.forEach((reply, i) => {
-        const weight = (shards[i][1] - shards[i][0]) / indices.length;
-        if (weight === 0) return;
-        loss += weight * reply.loss;
-        const slot = slots[i];
-        for (let j = 0; j < combined.length; j++) combined[j] += weight * slot[j];
-      });
-      if (!Number.isFinite(loss) || !allFinite(combined)) return NaN;
-      adam.apply(params, combined);
+      const loss = replies.reduce((sum, reply, i) => sum + weights[i] * reply.loss, 0);
+      if (!Number.isFinite(loss) || replies.some((reply) => !reply.finite)) return NaN;
+      await Promise.all(replicas.map((r) => r.request<'updated'>({ type: 'update', weights, learningRate })));
       version += 1;
       return loss;
     },
