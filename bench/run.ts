@@ -20,7 +20,7 @@ const { values: flags } = parseArgs({
     'data-dir': { type: 'string' },
     backends: { type: 'string', default: 'wasm,cpu' },
     'time-to-accuracy': { type: 'boolean', default: false },
-    epochs: { type: 'string', default: '3' },
+    epochs: { type: 'string', default: '2' },
   },
 });
 const seconds = Number(flags.seconds);

@@ -40,10 +40,11 @@ export async function timeToAccuracy(
     let trainMs = 0;
     const wallStart = performance.now();
     let step = 0;
+    const totalSteps = Math.ceil(data.train.count / options.batchSize) * options.epochs;
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      engine.setLearningRate(learningRateAt('cnn', epoch));
       const batches = shuffledBatches(data.train.count, options.batchSize, 42, epoch);
       for (let b = 0; b < batches.length; b++) {
+        engine.setLearningRate(learningRateAt('cnn', { epoch, step, totalSteps }));
         const start = performance.now();
         await engine.step(batches[b], step++);
         trainMs += performance.now() - start;

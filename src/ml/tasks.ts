@@ -12,26 +12,54 @@ export interface TrainTask {
   variables: tf.Variable[];
   /** Loss of the batch of training images at `indices`; `step` varies the VAE's noise. */
   batchLoss(indices: Int32Array, step: number): tf.Scalar;
-  /** The test metric summed over test images [start, end). */
-  evaluate(test: DigitSet, start?: number, end?: number): PartialMetric;
+  /** The test metric summed over test images [start, end); reads are awaited (see evaluate.ts). */
+  evaluate(test: DigitSet, start?: number, end?: number): Promise<PartialMetric>;
   /** The layers models to save, keyed by their folder name. */
   parts: Record<string, tfl.LayersModel>;
 }
 
-/**
- * Adam's step size per model: `initial × decay^(epoch − 1)`. The CNN needs gentle late epochs
- * to pass 99.2%; the VAE's 2-D bottleneck learns slowly, and a large early step reaches a
- * lower −ELBO within 20 epochs (measured: at epoch 4, 161.9 nats with 1e-3, 157.0 with 3e-3,
- * 155.7 with 6e-3).
- */
-export const LEARNING_SCHEDULE: Record<ModelName, { initial: number; decay: number }> = {
-  cnn: { initial: 1e-3, decay: 0.8 },
-  vae: { initial: 6e-3, decay: 0.87 },
-};
+/** Where training stands, for the learning-rate schedule. */
+export interface TrainingMoment {
+  /** 1-based epoch. */
+  epoch: number;
+  /** Optimiser steps taken so far in this run. */
+  step: number;
+  /** Steps the whole run will take. */
+  totalSteps: number;
+}
 
-/** Adam's step size for `epoch` (1-based); `initial` overrides the model's own. */
-export function learningRateAt(model: ModelName, epoch: number, initial = LEARNING_SCHEDULE[model].initial): number {
-  return initial * LEARNING_SCHEDULE[model].decay ** (epoch - 1);
+/** Share of the run spent ramping the CNN's step size up, so early Adam steps stay sane. */
+const WARMUP_SHARE = 0.03;
+/** The CNN's cosine schedule ends at this fraction of its peak rather than at zero. */
+const COSINE_FLOOR = 0.02;
+
+/**
+ * Adam's step size per model. The CNN warms up, then follows a cosine to near zero over the
+ * planned run: annealing within the run is what lifts accuracy (after one epoch of 60,000
+ * images: 98.09% at a constant 1e-3, 98.42% with a cosine from 1e-3, 98.69% from 2e-3). The
+ * VAE's 2-D bottleneck learns slowly and gains from a large early step that decays per epoch
+ * (test −ELBO at epoch 4: 161.9 nats at 1e-3, 157.0 at 3e-3, 155.7 at 6e-3).
+ */
+export const LEARNING_SCHEDULE: Record<ModelName, { peak: number; at(moment: TrainingMoment, peak: number): number }> =
+  {
+    cnn: {
+      peak: 2e-3,
+      at({ step, totalSteps }, peak) {
+        const warmup = Math.max(1, Math.round(totalSteps * WARMUP_SHARE));
+        if (step < warmup) return (peak * (step + 1)) / warmup;
+        const progress = (step - warmup) / Math.max(1, totalSteps - warmup);
+        return peak * (COSINE_FLOOR + (1 - COSINE_FLOOR) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+      },
+    },
+    vae: {
+      peak: 6e-3,
+      at: ({ epoch }, peak) => peak * 0.87 ** (epoch - 1),
+    },
+  };
+
+/** Adam's step size at `moment`; `peak` overrides the model's own. */
+export function learningRateAt(model: ModelName, moment: TrainingMoment, peak = LEARNING_SCHEDULE[model].peak): number {
+  return LEARNING_SCHEDULE[model].at(moment, peak);
 }
 
 export function createTask(name: ModelName, train: DigitSet, seed: number): TrainTask {

@@ -26,7 +26,7 @@ export interface TrainOptions extends Pick<Config, 'batchSize' | 'seed' | 'model
   signal?: AbortSignal;
   /** Awaited between batches, so a caller can hold training (the TUI's pause). */
   gate?: () => Promise<void>;
-  /** Adam's initial step size; decays per epoch (see LEARNING_SCHEDULE). */
+  /** Adam's peak step size, overriding the model's own (see LEARNING_SCHEDULE). */
   learningRate?: number;
   /** Clock in milliseconds, injected so tests can fake it. */
   now?: () => number;
@@ -55,6 +55,7 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
 
   async function runEpochs(engine: TrainEngine): Promise<TestMetrics> {
     const batchesPerEpoch = Math.ceil(data.train.count / batchSize);
+    const totalSteps = batchesPerEpoch * epochs;
     const lossHistory: number[] = [];
     let metrics: TestMetrics = {};
     let step = 0;
@@ -74,7 +75,6 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
     const { backend, workers } = engine;
     onEvent({ event: 'start', model, epochs, batchesPerEpoch, trainImages: data.train.count, backend, workers });
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      engine.setLearningRate(learningRateAt(model, epoch, options.learningRate));
       const epochStart = now();
       let lossSum = 0;
       let seen = 0;
@@ -83,6 +83,7 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
         await options.gate?.();
         if (signal?.aborted) return done('cancelled');
         const indices = batches[b];
+        engine.setLearningRate(learningRateAt(model, { epoch, step, totalSteps }, options.learningRate));
         const loss = await engine.step(indices, step);
         if (Number.isNaN(loss)) {
           throw new TrainingError(
