@@ -33,11 +33,23 @@ describe('keys', () => {
   it('number keys, Tab and Shift-Tab switch views', async () => {
     const { stdin, store, screen } = await app();
     const views: string[] = [];
-    for (const key of ['2', '3', '4', '1', '\t', '\t', KEYS.backTab, KEYS.backTab, KEYS.backTab]) {
+    for (const key of ['2', '3', '4', '5', '1', '\t', '\t', KEYS.backTab, KEYS.backTab, KEYS.backTab, KEYS.backTab]) {
       stdin.type(key);
       views.push(store.getState().view);
     }
-    assert.deepEqual(views, ['train', 'explore', 'draw', 'home', 'train', 'explore', 'train', 'home', 'draw']);
+    assert.deepEqual(views, [
+      'train',
+      'explore',
+      'draw',
+      'numbers',
+      'home',
+      'train',
+      'explore',
+      'train',
+      'home',
+      'numbers',
+      'draw',
+    ]);
     assert.match((await screen()).split('\n')[0]!, /\[4 Draw\]/);
   });
 

@@ -1,11 +1,13 @@
 /**
  * Machine-learning services that answer at once and the same way every
- * time, over fake MNIST blobs, and a trainer whose events the test scripts.
+ * time, over fake MNIST blobs, a trainer whose events the test scripts, a
+ * scan for new numbers with fixed candidates and an in-memory names store.
  */
 import type { ModelName } from '../../src/config.js';
 import type { DigitSet, Mnist } from '../../src/data/index.js';
 import type { ModelMetadata, SessionOptions, TestMetrics, TrainEvent } from '../../src/ml/index.js';
-import type { AppServices } from '../../src/ui/app/index.js';
+import type { NamedNumber, NewNumberCandidate } from '../../src/ml/new-numbers/index.js';
+import type { AppServices, ScanOptions } from '../../src/ui/app/index.js';
 
 const SIDE = 28;
 const SIZE = SIDE * SIDE;
@@ -109,6 +111,27 @@ function fakeClassify(pixels: Float32Array): Float32Array {
   return out;
 }
 
+/** How many candidates the fake scan finds: more than one 80×24 page holds. */
+export const FAKE_CANDIDATES = 12;
+
+/** Candidates on a 4-wide grid of the plane, scores falling, so every frame and cursor is the same. */
+export function fakeCandidates(): NewNumberCandidate[] {
+  return Array.from({ length: FAKE_CANDIDATES }, (_, i) => ({
+    z: [-2.4 + (i % 4) * 1.6, 1.8 - Math.floor(i / 4) * 1.5] as [number, number],
+    guesses: [
+      { digit: i % 10, probability: 0.31 + i / 100 },
+      { digit: (i + 3) % 10, probability: 0.22 },
+    ],
+    decisiveShare: 0.9,
+    inkMass: 100,
+    drift: 0.05,
+    score: 0.9 - i / 20,
+  }));
+}
+
+/** The time the fake store names numbers at, so frames repeat. */
+const NAMED_AT = '2026-01-05T06:07:00.000Z';
+
 /** A scripted training session: the test emits its events and decides how it ends. */
 export interface FakeSession {
   options: SessionOptions;
@@ -119,10 +142,12 @@ export interface FakeSession {
   fail(error: Error): void;
 }
 
-/** Fake services over a fake models folder that trained sessions write to. */
-export function fakeServices(saved: Partial<Record<ModelName, ModelMetadata>> = {}) {
+/** Fake services over a fake models folder that trained sessions write to, and `named` numbers saved before. */
+export function fakeServices(saved: Partial<Record<ModelName, ModelMetadata>> = {}, named: NamedNumber[] = []) {
   const sessions: FakeSession[] = [];
+  const scans: ScanOptions[] = [];
   let disposed = 0;
+  const step = () => new Promise<void>((resolve) => setImmediate(resolve));
   const services: AppServices = {
     initBackend: async () => 'fake',
     loadData: async () => fakeMnist(),
@@ -165,6 +190,28 @@ export function fakeServices(saved: Partial<Record<ModelName, ModelMetadata>> = 
       sessions.push(session);
       return session;
     },
+    async discoverNewNumbers(_models, test, options) {
+      scans.push(options);
+      for (let done = 100; done <= test.count; done += 100) {
+        options.onProgress({ stage: 'encoding', done, total: test.count });
+        await step();
+      }
+      const points = options.gridSide ** 2;
+      for (let quarter = 1; quarter <= 4; quarter++) {
+        options.onProgress({ stage: 'scanning', done: (points * quarter) / 4, total: points });
+        await step();
+      }
+      return { candidates: fakeCandidates(), points };
+    },
+    loadNamedNumbers: async () => [...named],
+    async saveNamedNumber(entry) {
+      const name = entry.name.trim();
+      if (name === '') throw new Error('a new number needs a name');
+      if (named.some((n) => n.name.toLowerCase() === name.toLowerCase()))
+        throw new Error(`the name "${name}" is taken`);
+      named.push({ name, z: [entry.z[0], entry.z[1]], vae: entry.vae, cnn: entry.cnn, namedAt: NAMED_AT });
+      return [...named];
+    },
   };
-  return { services, sessions, saved, disposed: () => disposed };
+  return { services, sessions, saved, scans, named, disposed: () => disposed };
 }

@@ -12,11 +12,19 @@ import { render } from 'ink';
 import type { ReactElement } from 'react';
 import type { Config, ModelName } from '../../src/config.js';
 import type { ModelMetadata } from '../../src/ml/index.js';
-import { App, createController, createStore, initialState, type Display } from '../../src/ui/app/index.js';
+import type { NamedNumber } from '../../src/ml/new-numbers/index.js';
+import {
+  App,
+  createController,
+  createStore,
+  initialState,
+  type AppServices,
+  type Display,
+} from '../../src/ui/app/index.js';
 import { graphicsLayer, type LayerItem } from '../../src/ui/views/index.js';
 import { fakeServices } from './tui-fake-services.js';
 
-export { fakeServices, metadataFor, type FakeSession } from './tui-fake-services.js';
+export { fakeCandidates, fakeServices, metadataFor, FAKE_CANDIDATES, type FakeSession } from './tui-fake-services.js';
 
 /** A writable terminal: records what is written, and has a size that can change. */
 export class FakeStdout extends EventEmitter {
@@ -180,15 +188,21 @@ export const BLOCKS: Display = {
 export async function startApp(
   options: {
     saved?: Partial<Record<ModelName, ModelMetadata>>;
+    /** Numbers the fake names store holds at the start. */
+    named?: NamedNumber[];
+    /** Real services in place of some fakes. */
+    services?: Partial<AppServices>;
+    modelsDir?: string;
     columns?: number;
     rows?: number;
     display?: Display;
   } = {},
 ) {
-  const { columns = 80, rows = 24, display = BLOCKS } = options;
-  const fakes = fakeServices(options.saved);
-  const store = createStore(initialState({ columns, rows }, display, 'models'));
-  const controller = createController({ store, services: fakes.services, config: TEST_CONFIG });
+  const { columns = 80, rows = 24, display = BLOCKS, modelsDir = 'models' } = options;
+  const fakes = fakeServices(options.saved, options.named);
+  const services = { ...fakes.services, ...options.services };
+  const store = createStore(initialState({ columns, rows }, display, modelsDir));
+  const controller = createController({ store, services, config: { ...TEST_CONFIG, modelsDir } });
   const ink = renderInk(<App store={store} controller={controller} />, columns, rows);
   await controller.boot();
   if (options.saved?.vae) await waitFor(() => store.getState().explorer.encoded === 300, 'the latent map');

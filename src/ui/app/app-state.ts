@@ -4,11 +4,12 @@
  */
 import type { ModelName } from '../../config.js';
 import type { ModelMetadata } from '../../ml/index.js';
+import type { NewNumberCandidate } from '../../ml/new-numbers/index.js';
 import type { ColourDepth, GraphicsMode } from '../graphics/index.js';
 import type { CellSize } from '../terminal/index.js';
 
-/** The four screens, in tab order. */
-export const VIEWS = ['home', 'train', 'explore', 'draw'] as const;
+/** The five screens, in tab order. */
+export const VIEWS = ['home', 'train', 'explore', 'draw', 'numbers'] as const;
 
 export type ViewName = (typeof VIEWS)[number];
 
@@ -109,6 +110,41 @@ export interface DrawState {
   encoding?: LatentPoint;
 }
 
+/** One glyph of the New numbers gallery: a candidate of the last scan, a named number, or both. */
+export interface GalleryItem {
+  z: LatentPoint;
+  /** The name someone gave it. */
+  name?: string;
+  /** ISO 8601 time of naming. */
+  namedAt?: string;
+  /** How the scan judged it, when the scan found it. */
+  candidate?: NewNumberCandidate;
+  /** Named under another VAE, which drew something else at `z` than the loaded one does. */
+  otherVae: boolean;
+  /** [784] the loaded VAE's glyph at `z`. */
+  pixels?: Float32Array;
+}
+
+/** Where the search for new numbers stands. */
+export type ScanState =
+  | { stage: 'none' }
+  /** The models changed since the last scan, so its candidates were dropped. */
+  | { stage: 'stale' }
+  /** `done` of `total` test images encoded, or grid points judged. */
+  | { stage: 'encoding' | 'scanning'; done: number; total: number }
+  | { stage: 'done'; points: number }
+  | { stage: 'failed'; error: string };
+
+export interface NumbersState {
+  scan: ScanState;
+  /** The gallery in order: the scan's candidates, then the named numbers it did not find. */
+  items: GalleryItem[];
+  /** Index into `items`; 0 when there are none. */
+  selected: number;
+  /** The name being typed for the selected glyph; absent when not naming. */
+  naming?: string;
+}
+
 export interface AppState {
   size: Size;
   display: Display;
@@ -124,6 +160,7 @@ export interface AppState {
   training: TrainingState;
   explorer: ExplorerState;
   draw: DrawState;
+  numbers: NumbersState;
   /** One line for the status bar: the latest error or hint. */
   message?: string;
   /** Set once quitting has begun; training may still be stopping. */
@@ -150,6 +187,7 @@ export function initialState(size: Size, display: Display, modelsDir: string): A
       pen: { x: CANVAS_SIDE / 2, y: CANVAS_SIDE / 2 },
       penDown: false,
     },
+    numbers: { scan: { stage: 'none' }, items: [], selected: 0 },
     quitting: false,
   };
 }

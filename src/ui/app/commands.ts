@@ -6,6 +6,7 @@ import type { ModelName } from '../../config.js';
 import type { MouseEvent } from '../input/index.js';
 import type { Key } from '../terminal/index.js';
 import { CANVAS_SIDE, VIEWS, type AppState, type LatentPoint, type ViewName } from './app-state.js';
+import { pageStart, slotAt } from './gallery-layout.js';
 import { BIG_STEP, pointAt, SMALL_STEP } from './latent.js';
 import { computeLayout, type Rect } from './layout.js';
 
@@ -22,7 +23,14 @@ export type Command =
   | { type: 'pen-move'; dx: number; dy: number }
   | { type: 'pen-toggle' }
   | { type: 'paint'; x: number; y: number; ink: boolean }
-  | { type: 'clear-canvas' };
+  | { type: 'clear-canvas' }
+  | { type: 'glyph-select'; index: number }
+  | { type: 'glyph-explore' }
+  | { type: 'rescan' }
+  | { type: 'name-start' }
+  | { type: 'name-edit'; text: string }
+  | { type: 'name-save' }
+  | { type: 'name-cancel' };
 
 /** Exit code of a quit by Ctrl-C, as a shell reports SIGINT. */
 const CTRL_C_EXIT_CODE = 130;
@@ -34,7 +42,7 @@ export const KEY_HELP: { section: string; keys: [string, string][] }[] = [
   {
     section: 'Anywhere',
     keys: [
-      ['1 2 3 4', 'Models, Train, Explore, Draw'],
+      ['1 2 3 4 5', 'Models, Train, Explore, Draw, New numbers'],
       ['Tab Shift-Tab', 'next / previous view'],
       ['t v a', 'train the CNN, the VAE, or both in turn'],
       ['?', 'this help (any key closes it)'],
@@ -64,6 +72,16 @@ export const KEY_HELP: { section: string; keys: [string, string][] }[] = [
       ['space', 'pen down / up'],
       ['x', 'clear the canvas'],
       ['mouse', 'left button draws, right erases'],
+    ],
+  },
+  {
+    section: 'New numbers',
+    keys: [
+      ['arrows h j k l', 'select a glyph'],
+      ['Enter', 'open it in Explore'],
+      ['n', 'name it: type, Enter saves, Esc cancels'],
+      ['r', 'scan again, between the last points'],
+      ['mouse', 'click a glyph to select it'],
     ],
   },
 ];
@@ -103,9 +121,30 @@ function viewKey(state: AppState, key: Key): Command | undefined {
       if (key.name === 'char' && key.char === ' ') return { type: 'pen-toggle' };
       if (key.name === 'char' && key.char === 'x') return { type: 'clear-canvas' };
       return undefined;
+    case 'numbers': {
+      const { selected } = state.numbers;
+      if (move !== undefined) {
+        // The reducer keeps the selection within the gallery.
+        const { columns } = computeLayout(state.size).numbers;
+        return { type: 'glyph-select', index: selected + move.dx - move.dy * columns };
+      }
+      if (key.name === 'return') return { type: 'glyph-explore' };
+      if (key.name === 'char' && key.char === 'n') return { type: 'name-start' };
+      if (key.name === 'char' && key.char === 'r') return { type: 'rescan' };
+      return undefined;
+    }
     case 'home':
       return undefined;
   }
+}
+
+/** Keys while a name is typed: every printable one is part of it, so q or 5 do not leave. */
+function namingKey(naming: string, key: Key): Command | undefined {
+  if (key.name === 'return') return { type: 'name-save' };
+  if (key.name === 'escape') return { type: 'name-cancel' };
+  if (key.name === 'backspace') return { type: 'name-edit', text: [...naming].slice(0, -1).join('') };
+  if (key.name === 'char' && !key.ctrl) return { type: 'name-edit', text: naming + key.char };
+  return undefined;
 }
 
 const TRAIN_KEYS: Record<string, ModelName[]> = { t: ['cnn'], v: ['vae'], a: ['cnn', 'vae'] };
@@ -113,6 +152,7 @@ const TRAIN_KEYS: Record<string, ModelName[]> = { t: ['cnn'], v: ['vae'], a: ['c
 /** The command `key` gives in `state`, or `undefined` if it means nothing there. */
 export function keyCommand(state: AppState, key: Key): Command | undefined {
   if (key.ctrl && key.char === 'c') return { type: 'quit', code: CTRL_C_EXIT_CODE };
+  if (state.numbers.naming !== undefined) return namingKey(state.numbers.naming, key);
   if (key.name === 'char' && key.char === 'q') return { type: 'quit', code: 0 };
   if (state.help) return { type: 'help', open: false };
   if (computeLayout(state.size).tooSmall) return undefined;
@@ -134,7 +174,8 @@ function inside(rect: Rect, x: number, y: number): boolean {
 /** The command a mouse report gives in `state`, or `undefined`. */
 export function mouseCommand(state: AppState, event: MouseEvent): Command | undefined {
   const layout = computeLayout(state.size);
-  if (state.help || layout.tooSmall) return undefined;
+  // While a name is typed, a click elsewhere would leave the input open on another view.
+  if (state.help || layout.tooSmall || state.numbers.naming !== undefined) return undefined;
   if (event.kind === 'down' && event.button === 0) {
     const tab = layout.tabs.find((t) => inside(t.rect, event.x, event.y));
     if (tab !== undefined) return { type: 'view', view: tab.view };
@@ -156,6 +197,12 @@ export function mouseCommand(state: AppState, event: MouseEvent): Command | unde
     const x = (event.x - canvas.col + 0.5) / canvasScale;
     const y = ((event.y - canvas.row + 0.5) * 2) / canvasScale;
     return { type: 'paint', x: Math.min(x, CANVAS_SIDE), y: Math.min(y, CANVAS_SIDE), ink: event.button === 0 };
+  }
+  if (state.view === 'numbers' && event.kind === 'down' && event.button === 0) {
+    const slot = slotAt(layout.numbers, event.x, event.y);
+    if (slot === undefined) return undefined;
+    const index = pageStart(layout.numbers, state.numbers.selected) + slot;
+    return index < state.numbers.items.length ? { type: 'glyph-select', index } : undefined;
   }
   return undefined;
 }

@@ -1,8 +1,9 @@
 /**
  * The app's side effects: starting up, loading and swapping models,
  * encoding the test set for the latent map, decoding at the cursor,
- * classifying drawings, training, and quitting cleanly. Views never see
- * any of it; they see the state it dispatches.
+ * classifying drawings, training, finding and naming new numbers, and
+ * quitting cleanly. Views never see any of it; they see the state it
+ * dispatches.
  */
 import type { Config, ModelName } from '../../config.js';
 import type { Mnist } from '../../data/index.js';
@@ -12,6 +13,7 @@ import type { Command } from './commands.js';
 import { encodeTestSet } from './encode-test-set.js';
 import { firstLine } from './first-line.js';
 import { clampPoint } from './latent.js';
+import { createNewNumbersRunner } from './new-numbers-runner.js';
 import type { AppServices, ClassifierHandle, VaeHandle } from './services.js';
 import type { Store } from './store.js';
 import { createTrainingRunner } from './training-runner.js';
@@ -56,6 +58,13 @@ export function createController({ store, services, config }: ControllerOptions)
     dispatch,
     onSaved: (model) => void loadModel(model),
   });
+  const numbers = createNewNumbersRunner({
+    store,
+    services,
+    config,
+    models: () => ({ vae, classifier }),
+    data: () => data,
+  });
 
   function setCursor(z: LatentPoint): void {
     const cursor = clampPoint(z);
@@ -90,6 +99,7 @@ export function createController({ store, services, config }: ControllerOptions)
       dispatch({ type: 'model', model, metadata: handle?.metadata });
       setCursor(store.getState().explorer.cursor);
       setDrawing({});
+      numbers.modelsChanged();
       if (model === 'vae' && vae !== undefined && data !== undefined) {
         const current = vae;
         void encodeTestSet({ data, model: current, isCurrent: () => vae === current, store });
@@ -129,6 +139,9 @@ export function createController({ store, services, config }: ControllerOptions)
     switch (command.type) {
       case 'view':
       case 'cycle-view':
+        dispatch(command);
+        if (store.getState().view === 'numbers') numbers.opened();
+        return;
       case 'help':
         dispatch(command);
         return;
@@ -166,6 +179,31 @@ export function createController({ store, services, config }: ControllerOptions)
       case 'clear-canvas':
         setDrawing({ pixels: new Float32Array(CANVAS_SIDE * CANVAS_SIDE), penDown: false });
         return;
+      case 'glyph-select':
+        dispatch({ type: 'numbers-select', index: command.index });
+        return;
+      case 'glyph-explore': {
+        const item = state.numbers.items[state.numbers.selected];
+        if (item === undefined) return;
+        setCursor(item.z);
+        dispatch({ type: 'view', view: 'explore' });
+        return;
+      }
+      case 'rescan':
+        numbers.rescan();
+        return;
+      case 'name-start':
+        numbers.startNaming();
+        return;
+      case 'name-edit':
+        dispatch({ type: 'numbers-naming', text: command.text });
+        return;
+      case 'name-save':
+        void numbers.saveName();
+        return;
+      case 'name-cancel':
+        dispatch({ type: 'numbers-naming', text: undefined });
+        return;
     }
   }
 
@@ -176,6 +214,7 @@ export function createController({ store, services, config }: ControllerOptions)
     }
     quitting = true;
     dispatch({ type: 'quitting' });
+    numbers.stop();
     await training.stop();
     classifier?.dispose();
     vae?.dispose();
@@ -190,6 +229,7 @@ export function createController({ store, services, config }: ControllerOptions)
       const { source, train, test } = await data;
       dispatch({ type: 'dataset', source, train: train.count, test: test.count });
       await Promise.all([loadModel('cnn'), loadModel('vae')]);
+      await numbers.loadNames();
     } catch (error) {
       say(firstLine(error));
     } finally {

@@ -4,6 +4,7 @@
  * same numbers, so what is drawn and what is clicked always agree.
  */
 import { CANVAS_SIDE, VIEWS, type Size, type ViewName } from './app-state.js';
+import { galleryLayout, type GalleryLayout } from './gallery-layout.js';
 
 /** Below this the app only says the window is too small. */
 export const MIN_COLUMNS = 60;
@@ -38,6 +39,7 @@ export interface Layout {
     panel: Rect;
     map: Rect;
   };
+  numbers: GalleryLayout;
 }
 
 export const TAB_TITLES: Record<ViewName, string> = {
@@ -45,7 +47,10 @@ export const TAB_TITLES: Record<ViewName, string> = {
   train: 'Train',
   explore: 'Explore',
   draw: 'Draw',
+  numbers: 'New numbers',
 };
+/** Shorter titles for where the full ones do not fit on one line (below 68 columns). */
+const SHORT_TAB_TITLES: Partial<Record<ViewName, string>> = { numbers: 'New' };
 export const APP_TITLE = 'mnist-tui';
 /** Columns between side-by-side parts. */
 export const GAP = 2;
@@ -77,12 +82,21 @@ function squareMap(row: number, col: number, maxRows: number, maxColumns: number
   return { row, col, width: height * 2, height };
 }
 
-function tabRects(): Layout['tabs'] {
+/** Each label is drawn in brackets or spaces, so the positions never depend on the active tab. */
+function tabWidth(label: string): number {
+  return label.length + 2;
+}
+
+function tabRects(columns: number): Layout['tabs'] {
+  const labels = (short: boolean) =>
+    VIEWS.map((view, index) => `${index + 1} ${(short && SHORT_TAB_TITLES[view]) || TAB_TITLES[view]}`);
+  const full = labels(false);
+  const fullWidth = APP_TITLE.length + GAP + full.reduce((sum, label) => sum + tabWidth(label) + 1, -1);
+  const chosen = fullWidth <= columns ? full : labels(true);
   let col = APP_TITLE.length + GAP;
   return VIEWS.map((view, index) => {
-    const label = `${index + 1} ${TAB_TITLES[view]}`;
-    // Each label is drawn in brackets or spaces, so the positions never depend on the active tab.
-    const rect = { row: 0, col, width: label.length + 2, height: 1 };
+    const label = chosen[index]!;
+    const rect = { row: 0, col, width: tabWidth(label), height: 1 };
     col += rect.width + 1;
     return { view, label, rect };
   });
@@ -124,7 +138,7 @@ export function computeLayout(size: Size): Layout {
     tooSmall: size.columns < MIN_COLUMNS || size.rows < MIN_ROWS,
     frameRows,
     body,
-    tabs: tabRects(),
+    tabs: tabRects(size.columns),
     explore: {
       map: exploreMap,
       digitScale,
@@ -137,5 +151,6 @@ export function computeLayout(size: Size): Layout {
       panel: drawPanel,
       map: drawMap,
     },
+    numbers: galleryLayout(body),
   };
 }

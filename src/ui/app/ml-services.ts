@@ -4,19 +4,56 @@
  * screen, since loading it takes a good part of a second.
  */
 import type { Config } from '../../config.js';
-import { loadMnist, MNIST_MEAN, MNIST_STD } from '../../data/index.js';
-import type { AppServices } from './services.js';
+import { IMAGE_SIZE, loadMnist, MNIST_MEAN, MNIST_STD, type DigitSet } from '../../data/index.js';
+import type { SavedClassifier, SavedVae } from '../../ml/index.js';
+import type { TestSetSummary } from '../../ml/new-numbers/index.js';
+import type { AppServices, ClassifierHandle, ScanProgress, VaeHandle } from './services.js';
 
 type Ml = typeof import('../../ml/index.js');
+type NewNumbers = typeof import('../../ml/new-numbers/index.js');
+
+/** Test images encoded between yields to input: a fraction of a second on a CPU. */
+const SUMMARY_SLICE = 1000;
+
+const yieldToInput = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The classifier's input: pixels centred and scaled as in training. */
 function normalise(pixels: Float32Array): Float32Array {
   return pixels.map((p) => (p - MNIST_MEAN) / MNIST_STD);
 }
 
+/** `summariseTestSet` slice by slice, so the screen keeps answering while the test set is encoded. */
+async function summariseInSlices(
+  newNumbers: NewNumbers,
+  vae: SavedVae['vae'],
+  test: DigitSet,
+  onProgress: (progress: ScanProgress) => void,
+): Promise<TestSetSummary> {
+  const encodings = new Float32Array(test.count * vae.latentDim); // [count, latentDim]
+  const inkMasses = new Float64Array(test.count);
+  for (let start = 0; start < test.count; start += SUMMARY_SLICE) {
+    const end = Math.min(test.count, start + SUMMARY_SLICE);
+    const slice: DigitSet = {
+      images: test.images.subarray(start * IMAGE_SIZE, end * IMAGE_SIZE),
+      labels: test.labels.subarray(start, end),
+      count: end - start,
+    };
+    const part = newNumbers.summariseTestSet(vae, slice);
+    encodings.set(part.encodings, start * vae.latentDim);
+    inkMasses.set(part.inkMasses, start);
+    onProgress({ stage: 'encoding', done: end, total: test.count });
+    await yieldToInput();
+  }
+  return { encodings, inkMasses };
+}
+
 export function createMlServices(config: Pick<Config, 'backend' | 'dataDir' | 'limit' | 'modelsDir'>): AppServices {
   let loaded: Ml | undefined;
   const ml = async () => (loaded ??= await import('../../ml/index.js'));
+  const newNumbers = () => import('../../ml/new-numbers/index.js');
+  // The handles hide TensorFlow.js from the app; discovery needs the models behind them.
+  const classifiers = new WeakMap<ClassifierHandle, SavedClassifier['model']>();
+  const vaes = new WeakMap<VaeHandle, SavedVae['vae']>();
   return {
     initBackend: async () => (await ml()).initBackend(config.backend),
     loadData: () => loadMnist({ dataDir: config.dataDir, limit: config.limit }),
@@ -25,11 +62,13 @@ export function createMlServices(config: Pick<Config, 'backend' | 'dataDir' | 'l
       const saved = await loadClassifier(config.modelsDir);
       if (saved === undefined) return undefined;
       const { model, metadata } = saved;
-      return {
+      const handle: ClassifierHandle = {
         metadata,
         classify: (pixels) => classifyImages(model, normalise(pixels)),
         dispose: () => model.dispose(),
       };
+      classifiers.set(handle, model);
+      return handle;
     },
     async loadVae() {
       const { decodePoints, encodeImages, loadVae, ModelFileError } = await ml();
@@ -41,7 +80,7 @@ export function createMlServices(config: Pick<Config, 'backend' | 'dataDir' | 'l
           `${config.modelsDir}/vae: the explorer needs a 2-D latent space, not ${vae.latentDim}-D`,
         );
       }
-      return {
+      const handle: VaeHandle = {
         metadata,
         decode: (points) => decodePoints(vae, points),
         encode: (images) => encodeImages(vae, images),
@@ -50,11 +89,28 @@ export function createMlServices(config: Pick<Config, 'backend' | 'dataDir' | 'l
           vae.decoder.dispose();
         },
       };
+      vaes.set(handle, vae);
+      return handle;
     },
     trainer(data, options) {
       // The app trains only once its data has loaded, which is after the backend started.
       if (loaded === undefined) throw new Error('TensorFlow.js is not loaded yet');
       return loaded.startTraining(data, options);
     },
+    async discoverNewNumbers(handles, test, { gridSide, seed, onProgress }) {
+      const vae = vaes.get(handles.vae);
+      const classifier = classifiers.get(handles.classifier);
+      if (vae === undefined || classifier === undefined) throw new Error('these models were not loaded by this app');
+      const discovery = await newNumbers();
+      const summary = await summariseInSlices(discovery, vae, test, onProgress);
+      const { candidates, counts } = await discovery.discoverNewNumbers({ vae, classifier }, summary, {
+        seed,
+        gridSide,
+        onProgress: (done, total) => onProgress({ stage: 'scanning', done, total }),
+      });
+      return { candidates, points: counts.points };
+    },
+    loadNamedNumbers: async () => (await newNumbers()).loadNamedNumbers(config.modelsDir),
+    saveNamedNumber: async (entry) => (await newNumbers()).saveNamedNumber(config.modelsDir, entry),
   };
 }

@@ -9,8 +9,11 @@ import type {
   AppState,
   DrawState,
   ExplorerState,
+  GalleryItem,
   Guess,
   LatentPoint,
+  NumbersState,
+  ScanState,
   Size,
   TrainingRun,
   ViewName,
@@ -36,6 +39,10 @@ export type Action =
   | { type: 'points-encoded'; start: number; mu: Float32Array }
   | { type: 'cursor'; cursor: LatentPoint; digit: Float32Array | undefined; guess: Guess | undefined }
   | { type: 'draw'; draw: DrawState }
+  | { type: 'numbers-scan'; scan: ScanState }
+  | { type: 'numbers-items'; items: GalleryItem[] }
+  | { type: 'numbers-select'; index: number }
+  | { type: 'numbers-naming'; text: string | undefined }
   | { type: 'quitting' };
 
 function cycle(view: ViewName, step: 1 | -1): ViewName {
@@ -121,6 +128,23 @@ function reduceExplorer(explorer: ExplorerState, action: Action): ExplorerState 
   }
 }
 
+function reduceNumbers(numbers: NumbersState, action: Action): NumbersState {
+  const within = (index: number, items: GalleryItem[]) => Math.max(0, Math.min(items.length - 1, index));
+  switch (action.type) {
+    case 'numbers-scan':
+      return { ...numbers, scan: action.scan };
+    case 'numbers-items':
+      return { ...numbers, items: action.items, selected: within(numbers.selected, action.items) };
+    case 'numbers-select':
+      // The selection stays put while a name is typed for it.
+      return numbers.naming === undefined ? { ...numbers, selected: within(action.index, numbers.items) } : numbers;
+    case 'numbers-naming':
+      return { ...numbers, naming: action.text };
+    default:
+      return numbers;
+  }
+}
+
 /** The state after `action`. */
 export function reduce(state: AppState, action: Action): AppState {
   switch (action.type) {
@@ -161,6 +185,11 @@ export function reduce(state: AppState, action: Action): AppState {
       return { ...state, explorer: reduceExplorer(state.explorer, action) };
     case 'draw':
       return { ...state, draw: action.draw };
+    case 'numbers-scan':
+    case 'numbers-items':
+    case 'numbers-select':
+    case 'numbers-naming':
+      return { ...state, numbers: reduceNumbers(state.numbers, action) };
     case 'quitting':
       return { ...state, quitting: true };
   }

@@ -3,8 +3,9 @@
  * typed arrays. The real ones wrap TensorFlow.js (`createMlServices`);
  * tests pass fakes that answer at once and the same way every time.
  */
-import type { Mnist } from '../../data/index.js';
+import type { DigitSet, Mnist } from '../../data/index.js';
 import type { ModelMetadata, SessionOptions, TrainingSession } from '../../ml/index.js';
+import type { NamedNumber, NewName, NewNumberCandidate } from '../../ml/new-numbers/index.js';
 
 /** Starts training in the background; `startTraining` is the real one. */
 export type Trainer = (data: Mnist, options: SessionOptions) => TrainingSession;
@@ -28,6 +29,30 @@ export interface VaeHandle {
   dispose(): void;
 }
 
+/** How far a scan for new numbers has got: first the test set is encoded, then the grid judged. */
+export interface ScanProgress {
+  stage: 'encoding' | 'scanning';
+  done: number;
+  total: number;
+}
+
+/** What a scan for new numbers found. */
+export interface ScanResult {
+  /** Best first. */
+  candidates: NewNumberCandidate[];
+  /** Grid points decoded and judged. */
+  points: number;
+}
+
+export interface ScanOptions {
+  /** Points per side of the scanned grid. */
+  gridSide: number;
+  /** Places the grid; another seed samples between the points of the last. */
+  seed: number;
+  /** Called between batches; a callback that throws stops the scan there. */
+  onProgress(progress: ScanProgress): void;
+}
+
 export interface AppServices {
   /** Makes the configured backend active; resolves to the name of the one in use. */
   initBackend(): Promise<string>;
@@ -38,4 +63,17 @@ export interface AppServices {
   /** The saved VAE, or `undefined` when none has been trained. */
   loadVae(): Promise<VaeHandle | undefined>;
   trainer: Trainer;
+  /**
+   * Scans the VAE's latent plane for glyphs the CNN cannot name, over the
+   * `test` digits; yields to input between batches.
+   */
+  discoverNewNumbers(
+    models: { vae: VaeHandle; classifier: ClassifierHandle },
+    test: DigitSet,
+    options: ScanOptions,
+  ): Promise<ScanResult>;
+  /** The numbers named so far, oldest first. */
+  loadNamedNumbers(): Promise<NamedNumber[]>;
+  /** Saves a name for a glyph; resolves to every named number, the new one last. */
+  saveNamedNumber(entry: NewName): Promise<NamedNumber[]>;
 }

@@ -6,21 +6,18 @@ import { CANVAS_SIDE, type AppState } from './app-state.js';
 
 type DigitItem = Extract<LayerItem, { kind: 'digit' }>;
 
-/** The last sixel encoding, reused while the digit and its size stay the same. */
-interface SixelCache {
-  pixels: Float32Array;
-  scale: number;
-  tmux: boolean;
-  sequence: string;
-}
+/**
+ * Sixel encodings by digit, reused while a digit and its size stay the same:
+ * the gallery shows a page of them, and moving the selection redraws none.
+ */
+type SixelCache = WeakMap<Float32Array, { scale: number; tmux: boolean; sequence: string }>;
 
-function sixelOf(item: DigitItem, tmux: boolean, cache: { current: SixelCache | undefined }): string {
-  const cached = cache.current;
-  if (cached?.pixels === item.pixels && cached.scale === item.pixelScale && cached.tmux === tmux)
-    return cached.sequence;
+function sixelOf(item: DigitItem, tmux: boolean, cache: SixelCache): string {
+  const cached = cache.get(item.pixels);
+  if (cached?.scale === item.pixelScale && cached.tmux === tmux) return cached.sequence;
   const sixel = encodeSixel({ width: CANVAS_SIDE, height: CANVAS_SIDE, pixels: item.pixels }, item.pixelScale);
   const sequence = tmux ? wrapForTmux(sixel) : sixel;
-  cache.current = { pixels: item.pixels, scale: item.pixelScale, tmux, sequence };
+  cache.set(item.pixels, { scale: item.pixelScale, tmux, sequence });
   return sequence;
 }
 
@@ -31,19 +28,20 @@ function sixelOf(item: DigitItem, tmux: boolean, cache: { current: SixelCache | 
  * Telling the overlay does no I/O itself.
  */
 export function useGraphicsOverlay(overlay: GraphicsOverlay | undefined, state: AppState): void {
-  const sixelCache = useRef<SixelCache | undefined>(undefined);
-  const { view, help, size, display, explorer, draw, models } = state;
+  const sixelCache = useRef<SixelCache>(new WeakMap());
+  const { view, help, size, display, explorer, draw, numbers, models } = state;
   const hasVae = models.vae !== undefined;
+  const hasCnn = models.cnn !== undefined;
   const images = useMemo(
     () =>
       graphicsLayer(state).map((item): OverlayImage => {
         const cells = { row: item.row, col: item.col, columns: item.width, rows: item.height };
         return item.kind === 'text'
           ? { ...cells, kind: 'text', lines: item.lines }
-          : { ...cells, kind: 'sixel', sequence: sixelOf(item, display.tmux, sixelCache) };
+          : { ...cells, kind: 'sixel', sequence: sixelOf(item, display.tmux, sixelCache.current) };
       }),
     // Only what the pictures show: training progress and messages must not redraw them.
-    [view, help, size, display, explorer, draw, hasVae],
+    [view, help, size, display, explorer, draw, numbers, hasVae, hasCnn],
   );
   overlay?.show(images);
 }

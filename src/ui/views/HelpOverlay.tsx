@@ -1,17 +1,27 @@
 import { Box, Text } from 'ink';
 import { KEY_HELP } from '../app/commands.js';
+import { GAP } from '../app/layout.js';
+
+type HelpSection = (typeof KEY_HELP)[number];
 
 const KEY_WIDTH = 24;
 /** Lines the help takes in one column: a heading and its keys per section, plus the title. */
 const ONE_COLUMN_LINES = 1 + KEY_HELP.reduce((lines, s) => lines + 1 + s.keys.length, 0);
+/** The indent before a key and the least space after it. */
+const KEY_PADDING = 3;
 
-function Section({ section, keys }: (typeof KEY_HELP)[number]) {
+/** Just wide enough for the longest key in `sections`, which leaves half a screen the most room for the rest. */
+function widestKey(sections: HelpSection[]): number {
+  return KEY_PADDING + Math.max(...sections.flatMap((s) => s.keys.map(([key]) => [...key].length)));
+}
+
+function Section({ section, keys, keyWidth = KEY_WIDTH }: HelpSection & { keyWidth?: number }) {
   return (
     <Box flexDirection="column">
       <Text bold>{section}</Text>
       {keys.map(([key, what]) => (
         <Box key={key}>
-          <Box width={KEY_WIDTH} flexShrink={0}>
+          <Box width={keyWidth} flexShrink={0}>
             <Text wrap="truncate-end">{`  ${key}`}</Text>
           </Box>
           <Text wrap="truncate-end">{what}</Text>
@@ -35,15 +45,15 @@ export function HelpOverlay({ height, width }: { height: number; width: number }
     );
   }
   const half = Math.ceil(KEY_HELP.length / 2);
-  const columnWidth = Math.floor(width / 2);
+  const columnWidth = Math.floor((width - GAP) / 2);
   return (
     <Box flexDirection="column">
       {title}
       <Box>
         {[KEY_HELP.slice(0, half), KEY_HELP.slice(half)].map((column, i) => (
-          <Box key={i} flexDirection="column" width={columnWidth}>
+          <Box key={i} flexDirection="column" width={columnWidth} marginRight={i === 0 ? GAP : 0}>
             {column.map((s) => (
-              <Section key={s.section} {...s} />
+              <Section key={s.section} {...s} keyWidth={widestKey(column)} />
             ))}
           </Box>
         ))}

@@ -37,7 +37,7 @@ function advice(state: AppState): string {
   }
   if (vae === undefined) return 'No VAE yet: press v to train one, then 3 explores its latent plane.';
   if (cnn === undefined) return '3 explores the latent plane. Press t to train the CNN, which reads the digits.';
-  return '3 explores the latent plane; 4 lets the CNN read a digit you draw.';
+  return '3 explores the latent plane; 4 lets the CNN read a digit you draw; 5 finds new numbers.';
 }
 
 /** Models / home: the data, the backend, each model's state and the keys to act. */
@@ -62,7 +62,7 @@ export function HomeView({ state }: { state: AppState }) {
       </Box>
       <Text wrap="wrap">{advice(state)}</Text>
       <Box paddingTop={1}>
-        <Field label="Keys">t train CNN · v train VAE · a both · 1-4 views · ? help · q quit</Field>
+        <Field label="Keys">t train CNN · v train VAE · a both · 1-5 views · ? help · q quit</Field>
       </Box>
     </Box>
   );

@@ -5,6 +5,7 @@ import { DrawView } from './DrawView.js';
 import { ExploreView } from './ExploreView.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { HomeView } from './HomeView.js';
+import { NumbersView } from './NumbersView.js';
 import { StatusBar } from './StatusBar.js';
 import { TabBar } from './TabBar.js';
 import { TooSmall } from './TooSmall.js';
@@ -22,6 +23,8 @@ function Body({ state }: { state: AppState }) {
       return <ExploreView state={state} layout={layout.explore} />;
     case 'draw':
       return <DrawView state={state} layout={layout.draw} />;
+    case 'numbers':
+      return <NumbersView state={state} layout={layout.numbers} />;
   }
 }
 

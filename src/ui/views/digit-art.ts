@@ -1,6 +1,7 @@
 /**
  * A 28×28 digit as lines of text in a footprint of 28·scale columns by
- * 14·scale rows, whatever the mode, so layouts need not care which is used.
+ * 14·scale rows (scale 0.5, 1 or 2), whatever the mode, so layouts need not
+ * care which is used.
  * Sixel images are drawn beside Ink (see `GraphicsOverlay`); here they only
  * leave their footprint blank.
  */
@@ -27,15 +28,17 @@ function halve(img: DigitImage): DigitImage {
   return { width, height, pixels };
 }
 
-/** `pixels` [784] drawn in `mode` at `scale` (1 or 2). */
+/** `pixels` [784] drawn in `mode` at `scale` (0.5, 1 or 2); below 1 the image is halved to fit. */
 export function digitLines(pixels: Float32Array, mode: GraphicsMode, depth: ColourDepth, scale: number): string[] {
   const img: DigitImage = { width: CANVAS_SIDE, height: CANVAS_SIDE, pixels };
   switch (mode) {
     case 'sixel':
       return Array.from({ length: (CANVAS_SIDE / 2) * scale }, () => ' '.repeat(CANVAS_SIDE * scale));
     case 'blocks':
-      return renderHalfBlocks(img, { colour: depth, scale });
+      return scale >= 1
+        ? renderHalfBlocks(img, { colour: depth, scale })
+        : renderHalfBlocks(halve(img), { colour: depth });
     case 'ascii':
-      return scale >= 2 ? renderAscii(img) : renderAscii(halve(img));
+      return scale >= 2 ? renderAscii(img) : renderAscii(scale >= 1 ? halve(img) : halve(halve(img)));
   }
 }

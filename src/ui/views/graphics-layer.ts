@@ -5,6 +5,7 @@
  */
 import type { AppState } from '../app/app-state.js';
 import { CANVAS_SIDE } from '../app/app-state.js';
+import { pageSize, pageStart, THUMB_SCALE, tileAt } from '../app/gallery-layout.js';
 import { computeLayout, type Rect } from '../app/layout.js';
 import { digitLines } from './digit-art.js';
 import { renderLatentMap, type MapPoints } from './latent-map.js';
@@ -35,6 +36,20 @@ function canvasWithPen(state: AppState): Float32Array {
   return shown;
 }
 
+/** Screen pixels per digit pixel for a sixel digit filling `box`. */
+function sixelScale(box: Rect, state: AppState): number {
+  const { cell } = state.display;
+  const fit = Math.min(box.width * cell.width, box.height * cell.height);
+  return Math.min(MAX_SIXEL_SCALE, Math.max(1, Math.floor(fit / CANVAS_SIDE)));
+}
+
+/** A digit in `box`: sixel where the terminal has it, else text at `scale`. */
+function digitItem(box: Rect, pixels: Float32Array, scale: number, state: AppState): LayerItem {
+  const { display } = state;
+  if (display.graphics === 'sixel') return { ...box, kind: 'digit', pixels, pixelScale: sixelScale(box, state) };
+  return { ...box, kind: 'text', lines: digitLines(pixels, display.graphics, display.depth, scale) };
+}
+
 function exploreItems(state: AppState): LayerItem[] {
   const { explore } = computeLayout(state.size);
   const { display, explorer } = state;
@@ -44,13 +59,18 @@ function exploreItems(state: AppState): LayerItem[] {
     lines: renderLatentMap({ ...explore.map, data: mapPoints(state), cursor: explorer.cursor, display }),
   };
   if (explorer.digit === undefined) return [map];
-  if (display.graphics === 'sixel') {
-    const fit = Math.min(explore.digit.width * display.cell.width, explore.digit.height * display.cell.height);
-    const pixelScale = Math.min(MAX_SIXEL_SCALE, Math.max(1, Math.floor(fit / CANVAS_SIDE)));
-    return [map, { ...explore.digit, kind: 'digit', pixels: explorer.digit, pixelScale }];
-  }
-  const lines = digitLines(explorer.digit, display.graphics, display.depth, explore.digitScale);
-  return [map, { ...explore.digit, kind: 'text', lines }];
+  return [map, digitItem(explore.digit, explorer.digit, explore.digitScale, state)];
+}
+
+/** The glyphs on the gallery's page that shows the selected one. */
+function numbersItems(state: AppState): LayerItem[] {
+  const { numbers: layout } = computeLayout(state.size);
+  const { items, selected } = state.numbers;
+  const start = pageStart(layout, selected);
+  return items.slice(start, start + pageSize(layout)).flatMap((item, slot) => {
+    if (item.pixels === undefined) return [];
+    return [digitItem(tileAt(layout, slot).thumb, item.pixels, THUMB_SCALE, state)];
+  });
 }
 
 function drawItems(state: AppState): LayerItem[] {
@@ -73,5 +93,8 @@ export function graphicsLayer(state: AppState): LayerItem[] {
   if (state.help || computeLayout(state.size).tooSmall) return [];
   if (state.view === 'explore' && state.models.vae !== undefined) return exploreItems(state);
   if (state.view === 'draw') return drawItems(state);
+  if (state.view === 'numbers' && state.models.vae !== undefined && state.models.cnn !== undefined) {
+    return numbersItems(state);
+  }
   return [];
 }
