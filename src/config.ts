@@ -5,8 +5,10 @@
 /**
  * TensorFlow.js backends: `tensorflow` (tfjs-node or tfjs-node-gpu, if the user installed one),
  * `webgpu` (Dawn, through the optional `webgpu` package), `wasm` (XNNPACK, with our training
- * kernels), `cpu` (plain JavaScript). `auto` takes the first of tensorflow, wasm and cpu that
- * works; webgpu only by name, as the app cannot train on it yet (see ml/backend.ts).
+ * kernels), `cpu` (plain JavaScript). `auto` takes the first of tensorflow, webgpu, wasm and
+ * cpu that works. webgpu serves only training and `eval`, which await their reads; inference
+ * in the UI and the other commands reads synchronously, on the best of the others (see
+ * ml/backend.ts).
  */
 export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { isAccelerator } from '../src/ml/backend.js';
+import { initBackend, isAccelerator } from '../src/ml/backend.js';
 import { importOptional, MissingPackageError } from '../src/ml/backends/optional-import.js';
 import { vulkanLoaderPresent } from '../src/ml/backends/vulkan-loader.js';
 
@@ -47,5 +47,10 @@ describe('optional backend packages', () => {
 
   it('only the accelerators ask for a single training replica', () => {
     assert.deepEqual(['tensorflow', 'webgpu', 'wasm', 'cpu'].map(isAccelerator), [true, true, false, false]);
+  });
+
+  it('a caller that reads synchronously asking for webgpu gets a backend that can serve it', async () => {
+    const backend = await initBackend('webgpu', 'sync');
+    assert.ok(['tensorflow', 'wasm', 'cpu'].includes(backend), backend);
   });
 });

@@ -6,14 +6,26 @@ import {
   initBackend,
   loadClassifier,
   loadVae,
+  releaseBackend,
   type TestMetrics,
 } from '../ml/index.js';
 import type { CommandOptions } from './io.js';
 import { MissingModelError } from './missing-model.js';
 
-/** `mnist-tui eval`: test metrics of whichever saved models exist, on the full test set. */
-export async function evalCommand(config: Config, { io, json }: CommandOptions): Promise<number> {
-  const backend = await initBackend(config.backend);
+/**
+ * `mnist-tui eval`: test metrics of whichever saved models exist, on the full test set. It
+ * awaits its reads, so it may run on webgpu.
+ */
+export async function evalCommand(config: Config, options: CommandOptions): Promise<number> {
+  const backend = await initBackend(config.backend, 'async');
+  try {
+    return await evaluateSaved(config, options, backend);
+  } finally {
+    await releaseBackend();
+  }
+}
+
+async function evaluateSaved(config: Config, { io, json }: CommandOptions, backend: string): Promise<number> {
   const [classifier, vae] = [await loadClassifier(config.modelsDir), await loadVae(config.modelsDir)];
   if (classifier === undefined && vae === undefined) throw new MissingModelError('cnn', config.modelsDir);
   const { test, source } = await loadMnist({ dataDir: config.dataDir });
@@ -22,8 +34,8 @@ export async function evalCommand(config: Config, { io, json }: CommandOptions):
     backend,
     testImages: test.count,
   };
-  if (classifier) result.cnn = evaluateClassifier(classifier.model, test);
-  if (vae) result.vae = evaluateVae(vae.vae, test, vae.metadata.seed);
+  if (classifier) result.cnn = await evaluateClassifier(classifier.model, test);
+  if (vae) result.vae = await evaluateVae(vae.vae, test, vae.metadata.seed);
   if (json) {
     io.out(JSON.stringify(result));
     return 0;

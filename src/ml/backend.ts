@@ -9,10 +9,21 @@ export class BackendError extends Error {
 type Concrete = Exclude<BackendName, 'auto'>;
 
 /**
- * Backends in the order `auto` tries them: fastest first. Not webgpu, which cannot serve the
- * app yet (see `prepare`): trying it would only wake the GPU, and let Dawn print warnings.
+ * How the caller reads tensors. `sync` (dataSync: the UI, the commands' inference) rules out
+ * webgpu, which under Node can only read asynchronously: tfjs-backend-webgpu reads
+ * synchronously only through OffscreenCanvas, which Node lacks. `async` (training, evaluation)
+ * may use it.
  */
-const AUTO_ORDER: Concrete[] = ['tensorflow', 'wasm', 'cpu'];
+export type Reads = 'sync' | 'async';
+
+/**
+ * Backends in the order `auto` tries them: fastest first. webgpu only where reads are awaited,
+ * so synchronous callers never wake the GPU (nor let Dawn print warnings) for nothing.
+ */
+const AUTO_ORDER: Record<Reads, Concrete[]> = {
+  async: ['tensorflow', 'webgpu', 'wasm', 'cpu'],
+  sync: ['tensorflow', 'wasm', 'cpu'],
+};
 
 /**
  * Backends that spread every op over a whole GPU (or, for tfjs-node without one, all cores) by
@@ -27,18 +38,20 @@ export function isAccelerator(backend: string): boolean {
 
 /**
  * Makes `name` the active TensorFlow.js backend and returns the name actually in use.
- * Backends are imported here, on demand, so commands that never compute stay instant.
+ * Backends are imported here, on demand, so commands that never compute stay instant. Where
+ * `reads` is `sync`, a request for webgpu is served like `auto`: only training workers (which
+ * await their reads) may land on the GPU, while the thread that asked infers beside them.
  */
-export async function initBackend(name: BackendName): Promise<string> {
+export async function initBackend(name: BackendName, reads: Reads = 'sync'): Promise<string> {
   // Production mode skips per-op debug checks and the cpu backend's advice to install tfjs-node.
   tf.enableProdMode();
-  if (name !== 'auto') {
+  if (name !== 'auto' && !(name === 'webgpu' && reads === 'sync')) {
     const failure = await tryBackend(name);
     if (failure !== undefined) throw new BackendError(`backend ${name} is unavailable: ${failure}`);
     return name;
   }
   const failures: string[] = [];
-  for (const candidate of AUTO_ORDER) {
+  for (const candidate of AUTO_ORDER[reads]) {
     const failure = await tryBackend(candidate);
     if (failure === undefined) return candidate;
     failures.push(`${candidate}: ${failure}`);
@@ -65,17 +78,9 @@ async function prepare(name: Concrete): Promise<void> {
   switch (name) {
     case 'tensorflow':
       return (await import('./backends/index.js')).loadTensorflow();
-    case 'webgpu': {
+    case 'webgpu':
       await (await import('./backends/index.js')).startWebGpu();
-      // tfjs-backend-webgpu reads GPU data synchronously (dataSync) only through OffscreenCanvas,
-      // which Node lacks, and our training and evaluation read synchronously: refuse up front
-      // rather than fail at the first read. Checked after the adapter, so a machine without a
-      // GPU hears about that first.
-      if (typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined') {
-        throw new Error('tfjs-backend-webgpu cannot read results synchronously under Node (no OffscreenCanvas)');
-      }
       return;
-    }
     case 'wasm': {
       await import('@tensorflow/tfjs-backend-wasm');
       const { registerWasmTrainingKernels } = await import('./kernels/index.js');
@@ -85,4 +90,13 @@ async function prepare(name: Concrete): Promise<void> {
     case 'cpu':
       await import('@tensorflow/tfjs-backend-cpu');
   }
+}
+
+/**
+ * Releases the GPU if this thread started webgpu: Dawn keeps Node's event loop alive while a
+ * device lives, so a process that trained or evaluated on it would never exit. Safe to repeat.
+ */
+export async function releaseBackend(): Promise<void> {
+  if (tf.findBackendFactory('webgpu') === null) return;
+  (await import('./backends/index.js')).stopWebGpu();
 }

@@ -50,40 +50,57 @@ export function classifyImages(model: tfl.LayersModel, normalised: Float32Array)
   );
 }
 
-/** Correct predictions among test images [start, end). */
-export function classifierCorrect(model: tfl.LayersModel, test: DigitSet, start = 0, end = test.count): PartialMetric {
+/**
+ * Correct predictions among test images [start, end). Reads are awaited, so training on a GPU
+ * backend can evaluate under Node, where it cannot read synchronously.
+ */
+export async function classifierCorrect(
+  model: tfl.LayersModel,
+  test: DigitSet,
+  start = 0,
+  end = test.count,
+): Promise<PartialMetric> {
   let correct = 0;
   for (const indices of batchesOf(start, end)) {
     const predicted = tf.tidy(() => {
-      const x = tf.tensor4d(gatherNormalised(test, indices), [indices.length, IMAGE_SIDE, IMAGE_SIDE, 1]);
-      return tf.argMax(model.apply(x) as tf.Tensor2D, 1).dataSync();
+      const x = tf.tensor4d(gatherNormalised(test, indices), [indices.length, IMAGE_SIDE, IMAGE_SIDE, 1]); // [batch, 28, 28, 1]
+      return tf.argMax(model.apply(x) as tf.Tensor2D, 1); // [batch]
     });
+    const labels = await predicted.data().finally(() => predicted.dispose());
     indices.forEach((index, i) => {
-      if (predicted[i] === test.labels[index]) correct += 1;
+      if (labels[i] === test.labels[index]) correct += 1;
     });
   }
   return { kind: 'accuracy', sum: correct, count: end - start };
 }
 
-/** Summed single-sample −ELBO of test images [start, end), with noise seeded per batch. */
-export function vaeNegElboSum(vae: Vae, test: DigitSet, seed: number, start = 0, end = test.count): PartialMetric {
+/** Summed single-sample −ELBO of test images [start, end), with noise seeded per batch; reads awaited. */
+export async function vaeNegElboSum(
+  vae: Vae,
+  test: DigitSet,
+  seed: number,
+  start = 0,
+  end = test.count,
+): Promise<PartialMetric> {
   let total = 0;
   for (const indices of batchesOf(start, end)) {
     const batch = indices[0] / EVAL_BATCH;
-    total += tf.tidy(() => {
-      const x = tf.tensor2d(gatherUnit(test, indices), [indices.length, IMAGE_SIZE]);
+    const loss = tf.tidy(() => {
+      const x = tf.tensor2d(gatherUnit(test, indices), [indices.length, IMAGE_SIZE]); // [batch, 784]
       const noise = tf.randomNormal([indices.length, vae.latentDim], 0, 1, 'float32', seed + batch) as tf.Tensor2D;
-      return vaeLoss(vae, x, noise).dataSync()[0] * indices.length;
+      return vaeLoss(vae, x, noise);
     });
+    const [mean] = await loss.data().finally(() => loss.dispose());
+    total += mean * indices.length;
   }
   return { kind: 'negElbo', sum: total, count: end - start };
 }
 
-export function evaluateClassifier(model: tfl.LayersModel, test: DigitSet): TestMetrics {
-  return combineMetrics([classifierCorrect(model, test)]);
+export async function evaluateClassifier(model: tfl.LayersModel, test: DigitSet): Promise<TestMetrics> {
+  return combineMetrics([await classifierCorrect(model, test)]);
 }
 
 /** Single-sample −ELBO with seeded noise, so the figure repeats for the same model. */
-export function evaluateVae(vae: Vae, test: DigitSet, seed: number): TestMetrics {
-  return combineMetrics([vaeNegElboSum(vae, test, seed)]);
+export async function evaluateVae(vae: Vae, test: DigitSet, seed: number): Promise<TestMetrics> {
+  return combineMetrics([await vaeNegElboSum(vae, test, seed)]);
 }

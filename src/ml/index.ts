@@ -1,4 +1,4 @@
-export { initBackend, BackendError } from './backend.js';
+export { initBackend, releaseBackend, BackendError } from './backend.js';
 export { createClassifier, classifierLoss, NUM_CLASSES } from './cnn.js';
 export { createVae, vaeLoss, decodePoints, encodeImages, type Vae, type VaeOptions } from './vae.js';
 export { FlatAdam, DEFAULT_ADAM, type AdamOptions } from './adam.js';

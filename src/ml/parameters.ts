@@ -18,10 +18,12 @@ export class FlatParameters {
     this.size = size;
   }
 
-  /** Copies the variables' current values into `out`. */
-  read(out: Float32Array = new Float32Array(this.size)): Float32Array {
-    this.variables.forEach((v, i) => out.set(v.dataSync() as Float32Array, this.offsets[i]));
-    return out;
+  /**
+   * Copies the variables' current values into `out`. Asynchronous because a GPU backend under
+   * Node can only read that way; all reads are started before the first is awaited.
+   */
+  async read(out: Float32Array = new Float32Array(this.size)): Promise<Float32Array> {
+    return this.gather(this.variables, out);
   }
 
   /** Assigns `values` back to the variables. */
@@ -36,12 +38,19 @@ export class FlatParameters {
   }
 
   /** Flattens gradients keyed by variable name, in variable order, and disposes them. */
-  collect(grads: tf.NamedTensorMap, out: Float32Array = new Float32Array(this.size)): Float32Array {
-    this.variables.forEach((v, i) => {
-      const g = grads[v.name];
-      out.set(g.dataSync() as Float32Array, this.offsets[i]);
-      g.dispose();
-    });
+  async collect(grads: tf.NamedTensorMap, out: Float32Array = new Float32Array(this.size)): Promise<Float32Array> {
+    const ordered = this.variables.map((v) => grads[v.name]);
+    try {
+      return await this.gather(ordered, out);
+    } finally {
+      tf.dispose(ordered);
+    }
+  }
+
+  /** Writes `tensors` (one per variable, in order) into `out` at the variables' offsets. */
+  private async gather(tensors: tf.Tensor[], out: Float32Array): Promise<Float32Array> {
+    const values = await Promise.all(tensors.map((t) => t.data<'float32'>()));
+    values.forEach((value, i) => out.set(value, this.offsets[i]));
     return out;
   }
 }

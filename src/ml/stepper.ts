@@ -9,24 +9,23 @@ export interface Stepper {
   readonly adam: FlatAdam;
   /**
    * Computes the batch's loss and gradients and, only if both are finite, applies Adam.
-   * Returns the loss, or NaN when a gradient was not finite, so the caller decides what
-   * a diverged step means.
+   * Resolves to the loss, or NaN when a gradient was not finite, so the caller decides what
+   * a diverged step means. Reads are awaited, so a GPU backend can serve it under Node.
    */
-  step(indices: Int32Array, step: number): number;
+  step(indices: Int32Array, step: number): Promise<number>;
 }
 
-export function createStepper(task: TrainTask): Stepper {
+export async function createStepper(task: TrainTask): Promise<Stepper> {
   const params = new FlatParameters(task.variables);
   const adam = new FlatAdam(params.size);
-  const flat = params.read();
+  const flat = await params.read();
   const grads = new Float32Array(params.size);
   return {
     adam,
-    step(indices, step) {
+    async step(indices, step) {
       const { value, grads: named } = tf.variableGrads(() => task.batchLoss(indices, step), task.variables);
-      const loss = value.dataSync()[0];
-      value.dispose();
-      params.collect(named, grads);
+      // The loss and the gradients are read together: one wait for the backend, not two.
+      const [[loss]] = await Promise.all([value.data(), params.collect(named, grads)]).finally(() => value.dispose());
       // A finite loss can hide NaN weights: ReLU and max-pool in XNNPACK map NaN to a number.
       if (!Number.isFinite(loss) || !allFinite(grads)) return NaN;
       adam.apply(flat, grads);

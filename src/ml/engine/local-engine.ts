@@ -1,5 +1,5 @@
 import type { Mnist } from '../../data/index.js';
-import { initBackend } from '../backend.js';
+import { initBackend, releaseBackend } from '../backend.js';
 import { combineMetrics } from '../evaluate.js';
 import { saveModelSet } from '../model-store.js';
 import { createStepper } from '../stepper.js';
@@ -8,26 +8,25 @@ import type { EngineOptions, TrainEngine } from './engine.js';
 
 /** Trains in the calling thread: the simplest engine, and the reference the others match. */
 export async function createLocalEngine(data: Mnist, options: EngineOptions): Promise<TrainEngine> {
-  const backend = await initBackend(options.backend as Parameters<typeof initBackend>[0]);
+  const backend = await initBackend(options.backend as Parameters<typeof initBackend>[0], 'async');
   const task = createTask(options.model, data.train, options.seed);
-  const stepper = createStepper(task);
+  const stepper = await createStepper(task);
   return {
     backend,
     workers: 1,
     setLearningRate(learningRate) {
       stepper.adam.learningRate = learningRate;
     },
-    async step(indices, step) {
-      return stepper.step(indices, step);
-    },
+    step: (indices, step) => stepper.step(indices, step),
     async evaluate() {
-      return combineMetrics([task.evaluate(data.test)]);
+      return combineMetrics([await task.evaluate(data.test)]);
     },
     save(modelsDir, metadata) {
       return saveModelSet(modelsDir, options.model, task.parts, metadata);
     },
     async dispose() {
       for (const part of Object.values(task.parts)) part.dispose();
+      await releaseBackend();
     },
   };
 }

@@ -39,7 +39,7 @@ function sync(version: number): void {
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
   switch (request.type) {
     case 'init': {
-      const backend = await initBackend(request.backend as Parameters<typeof initBackend>[0]);
+      const backend = await initBackend(request.backend as Parameters<typeof initBackend>[0], 'async');
       task = createTask(request.model, request.train, request.seed);
       test = request.test;
       params = new FlatParameters(task.variables);
@@ -52,7 +52,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       range = request.range;
       adam = new FlatAdam(range[1] - range[0]);
       combined = new Float32Array(range[1] - range[0]);
-      if (request.publish) params.read(shared);
+      if (request.publish) await params.read(shared);
       return { type: 'attached' };
     case 'step': {
       sync(request.version);
@@ -60,9 +60,8 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
         () => task.batchLoss(request.indices, request.noiseKey),
         task.variables,
       );
-      const loss = value.dataSync()[0];
-      value.dispose();
-      params.collect(named, grads);
+      // The loss and the gradients are read together: one wait for the backend, not two.
+      const [[loss]] = await Promise.all([value.data(), params.collect(named, grads)]).finally(() => value.dispose());
       return { type: 'stepped', loss, finite: allFinite(grads) };
     }
     case 'update': {
@@ -79,7 +78,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
     }
     case 'evaluate':
       sync(request.version);
-      return { type: 'evaluated', metric: task.evaluate(test, request.start, request.end) };
+      return { type: 'evaluated', metric: await task.evaluate(test, request.start, request.end) };
     case 'save':
       sync(request.version);
       await saveModelSet(request.modelsDir, task.name, task.parts, request.metadata);
