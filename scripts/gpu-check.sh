@@ -85,7 +85,14 @@ extract_deb() {
 for dir in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do
   if [ -d "$dir" ]; then export LD_LIBRARY_PATH="$dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fi
 done
-if ldconfig -p | grep -q 'libvulkan\.so\.1 '; then
+loader_on_path=""
+IFS=: read -r -a library_dirs <<<"${LD_LIBRARY_PATH:-}"
+for dir in "${library_dirs[@]}"; do
+  if [ -n "$dir" ] && [ -e "$dir/libvulkan.so.1" ]; then loader_on_path="$dir/libvulkan.so.1"; fi
+done
+if [ -n "$loader_on_path" ]; then
+  say "Vulkan loader: $loader_on_path (LD_LIBRARY_PATH)"
+elif ldconfig -p | grep -q 'libvulkan\.so\.1 '; then
   say "Vulkan loader: the host's"
 else
   extract_deb libvulkan1
@@ -97,8 +104,10 @@ if [ -z "$libstdcxx" ] || ! grep -q "$NEEDED_GLIBCXX" "$libstdcxx"; then
   say "libstdc++: carried (the host's lacks $NEEDED_GLIBCXX)"
 fi
 
-icd=""
-for dir in /etc/vulkan/icd.d /usr/share/vulkan/icd.d /usr/local/share/vulkan/icd.d /usr/local/nvidia/share/vulkan/icd.d; do
+# VK_DRIVER_FILES set by the caller (one manifest) wins over the search below.
+icd="${VK_DRIVER_FILES:-}"
+[ -z "$icd" ] || [ -f "$icd" ] || fail "VK_DRIVER_FILES names $icd, which is not a file"
+[ -n "$icd" ] || for dir in /etc/vulkan/icd.d /usr/share/vulkan/icd.d /usr/local/share/vulkan/icd.d /usr/local/nvidia/share/vulkan/icd.d; do
   for file in "$dir"/nvidia*.json; do
     if [ -f "$file" ]; then
       icd="$file"

@@ -10,10 +10,14 @@
 #               used on the host only where its own are missing or too old
 #   SHA256SUMS  of all the above, checked before anything runs
 # Needs: npm ci done, xz, and apt-get able to download (Debian or Ubuntu, x86-64).
-# Usage: scripts/gpu-pack.sh
+# Usage: scripts/gpu-pack.sh [--diag]
+#   --diag  adds diag-debs/ for scripts/gpu-check/diagnose.sh: the X11 and glvnd libraries,
+#           vulkan-tools and a newer libvulkan1 (from Debian trixie) to try against the driver
 set -euo pipefail
 cd "$(dirname "$0")/.."
 payload=dist/gpu-payload
+diag=""
+if [ "${1:-}" = --diag ]; then diag=1; fi
 
 if [ "$(uname -m)" != x86_64 ]; then
   echo "gpu-pack: the payload carries this machine's binaries, and GPU hosts are x86-64; this is $(uname -m)" >&2
@@ -38,6 +42,23 @@ for package in libvulkan1 libstdc++6; do
     exit 1
   fi
 done
+
+if [ -n "$diag" ]; then
+  mkdir -p "$payload/diag-debs"
+  (cd "$payload/diag-debs" && apt-get download libx11-6 libx11-xcb1 libxext6 libxcb1 libxau6 \
+    libxdmcp6 libbsd0 libmd0 libglvnd0 libegl1 libglx0 libgl1 libopengl0 libgles2 vulkan-tools \
+    libwayland-client0 libffi8 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true)
+  # The newer loader comes from trixie through a sources list of its own, leaving the system's alone.
+  apt_dir="$(mktemp -d)"
+  mkdir -p "$apt_dir/lists/partial"
+  echo 'deb http://deb.debian.org/debian trixie main' >"$apt_dir/sources.list"
+  apt_options=(-oDir::Etc::SourceList="$apt_dir/sources.list" -oDir::Etc::SourceParts=/dev/null
+    -oDir::State::Lists="$apt_dir/lists" -oAPT::Architecture=amd64)
+  apt-get "${apt_options[@]}" update >/dev/null
+  (cd "$payload/diag-debs" && apt-get "${apt_options[@]}" download libvulkan1 2>&1 |
+    grep -v '^W: Download is performed unsandboxed' >&2 || true)
+  rm -rf "$apt_dir"
+fi
 
 (cd "$payload" && find . -type f ! -name SHA256SUMS -print0 | sort -z | xargs -0 sha256sum >SHA256SUMS)
 echo "gpu-pack: $(du -sh "$payload" | cut -f1) in $payload; on the GPU host run scripts/gpu-check.sh"
