@@ -42,8 +42,3 @@ export function splitEvenly(count: number, parts: number): [number, number][] {
 
 /** Noise seeds of different shards of one step must differ, or replicas would draw the same noise. */
 export const MAX_SHARDS = 64;
-
-export function allFinite(values: Float32Array): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
-}

@@ -1,11 +1,10 @@
 import { parentPort } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs-core';
 import { FlatAdam } from '../adam.js';
 import { initBackend } from '../backend.js';
 import { saveModelSet } from '../model-store.js';
 import { FlatParameters } from '../parameters.js';
 import { createTask, type TrainTask } from '../tasks.js';
-import { allFinite } from './engine.js';
+import { computeGradients } from '../gradients.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 import type { DigitSet } from '../../data/index.js';
 
@@ -56,13 +55,8 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       return { type: 'attached' };
     case 'step': {
       sync(request.version);
-      const { value, grads: named } = tf.variableGrads(
-        () => task.batchLoss(request.indices, request.noiseKey),
-        task.variables,
-      );
-      // The loss and the gradients are read together: one wait for the backend, not two.
-      const [[loss]] = await Promise.all([value.data(), params.collect(named, grads)]).finally(() => value.dispose());
-      return { type: 'stepped', loss, finite: allFinite(grads) };
+      const { loss, finite } = await computeGradients(task, params, request.indices, request.noiseKey, grads);
+      return { type: 'stepped', loss, finite };
     }
     case 'update': {
       const [start, end] = range;

@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { FlatParameters } from './parameters.js';
+import type { TrainTask } from './tasks.js';
+
+/**
+ * The loss of the batch at `indices` and its gradients, written flat into `out`. `finite`
+ * is false when the loss or any gradient is NaN or infinite: a finite loss can hide NaN
+ * weights, because ReLU and max-pool in XNNPACK map NaN to a number. Reads are awaited, so a
+ * GPU backend can serve them under Node.
+ */
+export async function computeGradients(
+  task: TrainTask,
+  params: FlatParameters,
+  indices: Int32Array,
+  noiseKey: number,
+  out: Float32Array,
+): Promise<{ loss: number; finite: boolean }> {
+  const { value, grads } = tf.variableGrads(() => task.batchLoss(indices, noiseKey), task.variables);
+  // The loss and the gradients are read together: one wait for the backend, not two.
+  const [[loss]] = await Promise.all([value.data(), params.collect(grads, out)]).finally(() => value.dispose());
+  return { loss, finite: Number.isFinite(loss) && allFinite(out) };
+}
+
+export function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
