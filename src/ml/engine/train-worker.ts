@@ -59,15 +59,9 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       return { type: 'stepped', loss, finite };
     }
     case 'update': {
-      const [start, end] = range;
-      combined.fill(0);
-      request.weights.forEach((weight, i) => {
-        if (weight === 0) return;
-        const slot = slots[i];
-        for (let j = start; j < end; j++) combined[j - start] += weight * slot[j];
-      });
+      averageSlices(request.weights);
       adam.learningRate = request.learningRate;
-      adam.apply(shared.subarray(start, end), combined);
+      adam.apply(shared.subarray(range[0], range[1]), combined);
       return { type: 'updated' };
     }
     case 'evaluate':
@@ -77,6 +71,21 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       sync(request.version);
       await saveModelSet(request.modelsDir, task.name, task.parts, request.metadata);
       return { type: 'saved' };
+  }
+}
+
+/** Writes the shard-weighted mean of every replica's gradient over this replica's range into `combined`. */
+function averageSlices(weights: number[]): void {
+  const [start, end] = range;
+  let first = true;
+  for (let i = 0; i < slots.length; i++) {
+    const weight = weights[i];
+    if (weight === 0) continue;
+    // Plain views of the range keep the loops free of offset arithmetic.
+    const slot = slots[i].subarray(start, end);
+    if (first) for (let j = 0; j < slot.length; j++) combined[j] = weight * slot[j];
+    else for (let j = 0; j < slot.length; j++) combined[j] += weight * slot[j];
+    first = false;
   }
 }
 
