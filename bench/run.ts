@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { parseBackend } from '../src/commands/flags.js';
 import { loadMnist } from '../src/data/index.js';
 import { findTorchPython, runTorchReference, type TorchResult } from './pytorch.js';
 import { measureInference, measureTraining } from './throughput.js';
@@ -45,7 +46,7 @@ if (flags['time-to-accuracy']) {
 }
 
 const rows: Row[] = [];
-for (const backend of flags.backends.split(',')) {
+for (const backend of flags.backends.split(',').map(parseBackend)) {
   const engines = backend === 'wasm' ? [workers, 1] : [1];
   for (const threads of [...new Set(engines)]) {
     for (const model of ['cnn', 'vae'] as const) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelName } from '../src/config.js';
+import type { BackendName, ModelName } from '../src/config.js';
 import { gatherNormalised, gatherUnit, shuffledBatches, type Mnist } from '../src/data/index.js';
 import { createLocalEngine, createWorkerEngine, type TrainEngine } from '../src/ml/engine/index.js';
 import { createClassifier, createVae, initBackend } from '../src/ml/index.js';
@@ -17,7 +17,7 @@ export interface Measurement {
 export async function measureTraining(
   data: Mnist,
   model: ModelName,
-  options: { backend: string; workers: number; batchSize: number; seconds: number; warmup?: number },
+  options: { backend: BackendName; workers: number; batchSize: number; seconds: number; warmup?: number },
 ): Promise<Measurement> {
   const engineOptions = { model, seed: 1, backend: options.backend };
   const engine: TrainEngine =
@@ -47,9 +47,9 @@ export async function measureTraining(
 export async function measureInference(
   data: Mnist,
   model: ModelName,
-  options: { backend: string; batchSize: number; seconds: number },
+  options: { backend: BackendName; batchSize: number; seconds: number },
 ): Promise<Measurement> {
-  await initBackend(options.backend as Parameters<typeof initBackend>[0]);
+  await initBackend(options.backend);
   const batches = shuffledBatches(data.test.count, options.batchSize, 1, 1);
   const forward = model === 'cnn' ? cnnForward() : vaeForward();
   let next = 0;

@@ -64,7 +64,7 @@ describe('discovering new numbers', () => {
     };
     data = { ...full, test };
     modelsDir = temp('models');
-    const common = { batchSize: 64, seed: 1, modelsDir, workers: 1, backend: 'wasm', onEvent: () => {} };
+    const common = { batchSize: 64, seed: 1, modelsDir, workers: 1, backend: 'wasm' as const, onEvent: () => {} };
     await trainModel(data, { ...common, model: 'vae', epochs: 2 });
     await trainModel(data, { ...common, model: 'cnn', epochs: 1 });
     const [vae, cnn] = [await loadVae(modelsDir), await loadClassifier(modelsDir)];

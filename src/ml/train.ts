@@ -1,4 +1,4 @@
-import type { Config, ModelName } from '../config.js';
+import type { BackendName, Config, ModelName } from '../config.js';
 import { shuffledBatches, type Mnist } from '../data/index.js';
 import { createLocalEngine, createWorkerEngine, type TrainEngine } from './engine/index.js';
 import type { TestMetrics } from './evaluate.js';
@@ -13,8 +13,8 @@ export class TrainingError extends Error {
 export interface TrainOptions extends Pick<Config, 'batchSize' | 'seed' | 'modelsDir' | 'workers'> {
   model: ModelName;
   epochs: number;
-  /** Requested backend (`auto`, `wasm`, `cpu`); the one used is reported in the start event. */
-  backend: string;
+  /** The backend asked for; the one used is reported in the start event. */
+  backend: BackendName;
   /**
    * `threads` runs every step in worker threads (even with one worker, which keeps the
    * calling thread free for a UI); `local` computes in the calling thread. By default,

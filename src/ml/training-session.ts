@@ -1,4 +1,4 @@
-import type { Config, ModelName } from '../config.js';
+import type { BackendName, Config, ModelName } from '../config.js';
 import type { Mnist } from '../data/index.js';
 import type { TrainEvent } from './events.js';
 import type { TestMetrics } from './evaluate.js';
@@ -18,7 +18,7 @@ export interface TrainingSession {
 export interface SessionOptions extends Pick<Config, 'batchSize' | 'seed' | 'modelsDir' | 'workers'> {
   model: ModelName;
   epochs: number;
-  backend: string;
+  backend: BackendName;
   onEvent: (event: TrainEvent) => void;
 }
 

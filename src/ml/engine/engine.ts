@@ -1,4 +1,4 @@
-import type { ModelName } from '../../config.js';
+import type { BackendName, ModelName } from '../../config.js';
 import type { TestMetrics } from '../evaluate.js';
 import type { ModelMetadata } from '../model-store.js';
 
@@ -28,8 +28,8 @@ export interface TrainEngine {
 export interface EngineOptions {
   model: ModelName;
   seed: number;
-  /** Requested backend name (`auto`, `wasm`, `cpu`). */
-  backend: string;
+  /** The backend asked for; `auto` resolves in each thread. */
+  backend: BackendName;
 }
 
 /** Splits `count` items into `parts` contiguous [start, end) ranges, sizes differing by at most one. */

@@ -1,4 +1,4 @@
-import type { ModelName } from '../../config.js';
+import type { BackendName, ModelName } from '../../config.js';
 import type { DigitSet } from '../../data/index.js';
 import type { PartialMetric } from '../evaluate.js';
 import type { ModelMetadata } from '../model-store.js';
@@ -9,7 +9,7 @@ import type { ModelMetadata } from '../model-store.js';
  * whose copy is older reloads them from shared memory before it computes.
  */
 export type WorkerRequest =
-  | { type: 'init'; model: ModelName; seed: number; backend: string; train: DigitSet; test: DigitSet }
+  | { type: 'init'; model: ModelName; seed: number; backend: BackendName; train: DigitSet; test: DigitSet }
   | {
       type: 'attach';
       params: Float32Array;

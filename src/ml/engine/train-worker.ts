@@ -38,7 +38,7 @@ function sync(version: number): void {
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
   switch (request.type) {
     case 'init': {
-      const backend = await initBackend(request.backend as Parameters<typeof initBackend>[0], 'async');
+      const backend = await initBackend(request.backend, 'async');
       task = createTask(request.model, request.train, request.seed);
       test = request.test;
       params = new FlatParameters(task.variables);
