@@ -6,35 +6,13 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's node bundle registers no gradients; tfjs-layers' bundle does, on import.
 import '@tensorflow/tfjs-layers';
 import { registerWasmTrainingKernels } from '../src/ml/kernels/index.js';
+import { createRng } from '../src/data/index.js';
+import { int, pick, values, type Rng } from '../scripts/gpu-check/gradient-cases.js';
 
 /** Largest tolerated max|wasm − cpu| / max|cpu|. */
 const TOLERANCE = 1e-4;
 /** Random shapes tried per kernel. */
 const CASES = 40;
-
-type Rng = () => number;
-
-/** mulberry32: a small seeded generator, so failures reproduce. */
-function seeded(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
-const pick = <T>(rng: Rng, options: readonly T[]): T => options[Math.floor(rng() * options.length)];
-
-/** Values in ±[0.1, 1]: never zero, so a kernel that drops a term cannot pass by accident. */
-function values(rng: Rng, shape: number[]): Float32Array {
-  const out = new Float32Array(shape.reduce((p, d) => p * d, 1));
-  for (let i = 0; i < out.length; i++) out[i] = (rng() < 0.5 ? -1 : 1) * (0.1 + 0.9 * rng());
-  return out;
-}
 
 /** Runs `compute` on wasm (with our kernels) and on cpu and returns both results' data. */
 async function onBoth(compute: () => tf.Tensor | tf.Tensor[]): Promise<[Float32Array[], Float32Array[]]> {
@@ -127,7 +105,7 @@ before(async () => {
 
 describe('wasm training kernels match the cpu backend', () => {
   test('Conv2DBackpropFilter', async () => {
-    const rng = seeded(1);
+    const rng = createRng(1);
     for (const { inShape, filterShape, strides, pad, outShape } of convCases(rng)) {
       const x = values(rng, inShape);
       const dy = values(rng, outShape);
@@ -140,7 +118,7 @@ describe('wasm training kernels match the cpu backend', () => {
   });
 
   test('Conv2DBackpropInput', async () => {
-    const rng = seeded(2);
+    const rng = createRng(2);
     for (const { inShape, filterShape, strides, pad, outShape } of convCases(rng)) {
       const w = values(rng, filterShape);
       const dy = values(rng, outShape);
@@ -154,7 +132,7 @@ describe('wasm training kernels match the cpu backend', () => {
   });
 
   test('MaxPoolGrad, including ties (first maximum wins)', async () => {
-    const rng = seeded(3);
+    const rng = createRng(3);
     for (let i = 0; i < CASES; i++) {
       const filterSize: [number, number] = i % 2 === 0 ? [2, 2] : [int(rng, 1, 3), int(rng, 1, 3)];
       const strides: [number, number] = i % 2 === 0 ? [2, 2] : [int(rng, 1, 3), int(rng, 1, 3)];
@@ -179,7 +157,7 @@ describe('wasm training kernels match the cpu backend', () => {
   });
 
   test('BatchMatMul in every transpose combination, with batch broadcasting', async () => {
-    const rng = seeded(4);
+    const rng = createRng(4);
     const cases: { aShape: number[]; bShape: number[]; transposeA: boolean; transposeB: boolean }[] = [];
     for (let i = 0; i < CASES; i++) {
       const [m, k, n] = [int(rng, 1, 70), int(rng, 1, 70), int(rng, 1, 70)];
@@ -209,7 +187,7 @@ describe('wasm training kernels match the cpu backend', () => {
   });
 
   test('Sum over leading axes (bias gradients) and, delegated, over other axes', async () => {
-    const rng = seeded(5);
+    const rng = createRng(5);
     const cases: [number[], number[]][] = [
       [
         [128, 28, 28, 32],
@@ -243,7 +221,7 @@ describe('wasm training kernels match the cpu backend', () => {
   });
 
   test('Identity and Cast share data, and Cast still converts dtypes', async () => {
-    const x = values(seeded(6), [4, 5]);
+    const x = values(createRng(6), [4, 5]);
     await assertMatchesCpu(() => {
       const t = tf.tensor2d(x, [4, 5]);
       return [tf.clone(t), tf.cast(t, 'float32'), tf.cast(tf.cast(tf.mul(t, 10), 'int32'), 'float32')];
@@ -277,7 +255,7 @@ describe('training with the wasm kernels', () => {
   }
 
   test('tf.grads of a conv net w.r.t. all weights match the cpu backend', async () => {
-    const rng = seeded(7);
+    const rng = createRng(7);
     const images = values(rng, SHAPES.images);
     const weights = SHAPES.weights.map((s) => values(rng, s));
     const [wasm, cpu] = await onBoth(() => gradients(weights, images));
@@ -285,7 +263,7 @@ describe('training with the wasm kernels', () => {
   });
 
   test('every kernel path frees its intermediates', () => {
-    const rng = seeded(9);
+    const rng = createRng(9);
     const t = (shape: number[]) => tf.tensor(values(rng, shape), shape);
     const conv = { dataFormat: 'NHWC' };
     const calls: [string, () => unknown][] = [
@@ -374,7 +352,7 @@ describe('training with the wasm kernels', () => {
   });
 
   test('repeated steps leak no tensors, bytes or wasm buffers', () => {
-    const rng = seeded(8);
+    const rng = createRng(8);
     const images = values(rng, SHAPES.images);
     const weights = SHAPES.weights.map((s) => values(rng, s));
     const step = () => tf.tidy(() => void gradients(weights, images));

@@ -46,7 +46,7 @@ async function gradientsOn(backend: string, c: GradientCase): Promise<Float32Arr
 }
 
 /** max|actual − expected| / max|expected|; NaN anywhere makes it infinite, so it fails. */
-export function relativeError(actual: Float32Array, expected: Float32Array): number {
+export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
   if (actual.length !== expected.length) return Infinity;
   let diff = 0;
   let scale = 0;
