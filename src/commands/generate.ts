@@ -1,8 +1,8 @@
-import { writeFile, rename } from 'node:fs/promises';
 import type { Config } from '../config.js';
 import { IMAGE_SIDE } from '../data/index.js';
 import { encodeGrayPng } from '../data/png-digit.js';
 import { decodePoints, initBackend } from '../ml/index.js';
+import { writeFileAtomically } from '../ml/new-numbers/atomic-write.js';
 import { colourDepth, renderAscii, renderHalfBlocks } from '../ui/graphics/index.js';
 import { UsageError } from './flags.js';
 import type { CommandOptions } from './io.js';
@@ -16,9 +16,7 @@ export async function generateCommand(config: Config, { io, json, z, out, scale 
   if (vae.latentDim !== 2) throw new UsageError(`the saved VAE has a ${vae.latentDim}-D latent space; --z gives 2`);
   const pixels = decodePoints(vae, Float32Array.from(z)); // [784]
   if (out !== undefined) {
-    const temporary = `${out}.${process.pid}.tmp`;
-    await writeFile(temporary, encodeGrayPng(pixels, IMAGE_SIDE, IMAGE_SIDE, scale));
-    await rename(temporary, out);
+    await writeFileAtomically(out, encodeGrayPng(pixels, IMAGE_SIDE, IMAGE_SIDE, scale));
   }
   if (json) {
     io.out(JSON.stringify({ event: 'generate', backend, z, ...(out ? { out } : { pixels: Array.from(pixels) }) }));
