@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { KEY_HELP, type AppState } from '../src/ui/app/index.js';
+import type { TrainEvent } from '../src/ml/events.js';
 import { metadataFor, startApp, waitFor } from './helpers/tui-harness.js';
+
+/** The start event a training session reports, on the fake backend with one worker. */
+function startEvent(model: 'cnn' | 'vae', epochs: number, batchesPerEpoch: number, trainImages: number): TrainEvent {
+  return { event: 'start', model, epochs, batchesPerEpoch, trainImages, backend: 'fake', workers: 1 };
+}
 
 const ESC = '\x1b';
 const KEYS = {
@@ -121,15 +127,7 @@ describe('keys', () => {
     assert.equal(store.getState().view, 'train');
     const session = sessions[0]!;
     assert.equal(session.options.model, 'cnn');
-    session.emit({
-      event: 'start',
-      model: 'cnn',
-      epochs: 10,
-      batchesPerEpoch: 469,
-      trainImages: 60000,
-      backend: 'fake',
-      workers: 1,
-    });
+    session.emit(startEvent('cnn', 10, 469, 60000));
     session.emit({
       event: 'batch',
       model: 'cnn',
@@ -158,15 +156,7 @@ describe('keys', () => {
     const { stdin, store, sessions } = await app();
     stdin.type('v');
     await waitFor(() => sessions.length === 1, 'a session');
-    sessions[0]!.emit({
-      event: 'start',
-      model: 'vae',
-      epochs: 20,
-      batchesPerEpoch: 469,
-      trainImages: 60000,
-      backend: 'fake',
-      workers: 1,
-    });
+    sessions[0]!.emit(startEvent('vae', 20, 469, 60000));
     stdin.type(ESC);
     assert.deepEqual(sessions[0]!.calls, [], 'Escape waits briefly: it may start a mouse report');
     await waitFor(() => sessions[0]!.calls.includes('cancel'), 'the cancel');
@@ -179,15 +169,7 @@ describe('keys', () => {
     stdin.type('a');
     await waitFor(() => sessions.length === 1, 'the CNN session');
     const cnn = sessions[0]!;
-    cnn.emit({
-      event: 'start',
-      model: 'cnn',
-      epochs: 1,
-      batchesPerEpoch: 5,
-      trainImages: 600,
-      backend: 'fake',
-      workers: 1,
-    });
+    cnn.emit(startEvent('cnn', 1, 5, 600));
     cnn.emit({
       event: 'epoch',
       model: 'cnn',
@@ -211,15 +193,7 @@ describe('keys', () => {
     const { stdin, controller, sessions, screen } = await app();
     stdin.type('t');
     await waitFor(() => sessions.length === 1, 'a session');
-    sessions[0]!.emit({
-      event: 'start',
-      model: 'cnn',
-      epochs: 10,
-      batchesPerEpoch: 469,
-      trainImages: 60000,
-      backend: 'fake',
-      workers: 1,
-    });
+    sessions[0]!.emit(startEvent('cnn', 10, 469, 60000));
     let code: number | undefined;
     void controller.exited.then((c) => (code = c));
     stdin.type('q');
