@@ -5,16 +5,22 @@ import type { TrainTask } from './tasks.js';
 /**
  * The loss of the batch at `indices` and its gradients, written flat into `out`. `finite`
  * is false when the loss or any gradient is NaN or infinite: a finite loss can hide NaN
- * weights, because ReLU and max-pool in XNNPACK map NaN to a number. Reads are awaited, so a
- * GPU backend can serve them under Node.
+ * weights, because ReLU and max-pool in XNNPACK map NaN to a number. The task's hand-written
+ * pass takes the flat `weights`; otherwise autograd runs on the variables, which must hold
+ * them already. Reads are awaited, so a GPU backend can serve them under Node.
  */
 export async function computeGradients(
   task: TrainTask,
   params: FlatParameters,
+  weights: Float32Array,
   indices: Int32Array,
   noiseKey: number,
   out: Float32Array,
 ): Promise<{ loss: number; finite: boolean }> {
+  if (task.fusedGradients !== undefined) {
+    const loss = task.fusedGradients(weights, indices, noiseKey, out);
+    return { loss, finite: Number.isFinite(loss) && allFinite(out) };
+  }
   const { value, grads } = tf.variableGrads(() => task.batchLoss(indices, noiseKey), task.variables);
   // The loss and the gradients are read together: one wait for the backend, not two.
   const [[loss]] = await Promise.all([value.data(), params.collect(grads, out)]).finally(() => value.dispose());

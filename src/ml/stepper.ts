@@ -12,6 +12,8 @@ export interface Stepper {
    * a diverged step means.
    */
   step(indices: Int32Array, step: number): Promise<number>;
+  /** Brings the task's variables up to date, for evaluating or saving them. */
+  sync(): void;
 }
 
 export async function createStepper(task: TrainTask): Promise<Stepper> {
@@ -19,14 +21,23 @@ export async function createStepper(task: TrainTask): Promise<Stepper> {
   const adam = new FlatAdam(params.size);
   const flat = await params.read();
   const grads = new Float32Array(params.size);
+  // A hand-written pass reads the flat weights, so the variables need writing only when read.
+  const lazy = task.fusedGradients !== undefined;
+  let stale = false;
+  const sync = () => {
+    if (stale) params.write(flat);
+    stale = false;
+  };
   return {
     adam,
     async step(indices, step) {
-      const { loss, finite } = await computeGradients(task, params, indices, step, grads);
+      const { loss, finite } = await computeGradients(task, params, flat, indices, step, grads);
       if (!finite) return NaN;
       adam.apply(flat, grads);
-      params.write(flat);
+      stale = true;
+      if (!lazy) sync();
       return loss;
     },
+    sync,
   };
 }

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { gatherLabels, gatherNormalised, gatherUnit, IMAGE_SIDE, IMAGE_SIZE, type DigitSet } from '../data/index.js';
 import type { ModelName } from '../config.js';
+import { createCnnStep, createVaeStep } from './fused/index.js';
 import { classifierLoss, createClassifier } from './cnn.js';
-import { createVae, vaeLoss, type Vae } from './vae.js';
+import { createVae, readAndDispose, vaeLoss, type Vae } from './vae.js';
 import { classifierCorrect, vaeNegElboSum, type PartialMetric } from './evaluate.js';
 
 /** What the training loop needs to know about one model, whichever it is. */
@@ -12,6 +14,11 @@ export interface TrainTask {
   variables: tf.Variable[];
   /** Loss of the batch of training images at `indices`; `step` varies the VAE's noise. */
   batchLoss(indices: Int32Array, step: number): tf.Scalar;
+  /**
+   * The same loss, with its gradient written flat into `out`, computed by a hand-written pass
+   * from flat `weights` rather than from the variables. Present on the wasm backend only.
+   */
+  fusedGradients?(weights: Float32Array, indices: Int32Array, step: number, out: Float32Array): number;
   /** The test metric summed over test images [start, end); reads are awaited (see evaluate.ts). */
   evaluate(test: DigitSet, start?: number, end?: number): Promise<PartialMetric>;
   /** The layers models to save, keyed by their folder name. */
@@ -68,9 +75,11 @@ export function createTask(name: ModelName, train: DigitSet, seed: number): Trai
 
 function cnnTask(train: DigitSet, seed: number): TrainTask {
   const model = createClassifier(seed);
+  const variables = trainableVariables(model);
+  const fused = onWasm() ? createCnnStep(tf.backend() as BackendWasm, shapesOf(variables)) : undefined;
   return {
     name: 'cnn',
-    variables: trainableVariables(model),
+    variables,
     batchLoss(indices) {
       return tf.tidy(() => {
         const x = tf.tensor4d(gatherNormalised(train, indices), [indices.length, IMAGE_SIDE, IMAGE_SIDE, 1]);
@@ -78,6 +87,10 @@ function cnnTask(train: DigitSet, seed: number): TrainTask {
         return classifierLoss(model.apply(x) as tf.Tensor2D, labels);
       });
     },
+    fusedGradients: fused
+      ? (weights, indices, _step, out) =>
+          fused.gradients(weights, gatherNormalised(train, indices), gatherLabels(train, indices), out)
+      : undefined,
     evaluate: (test, start, end) => classifierCorrect(model, test, start, end),
     parts: { model },
   };
@@ -85,25 +98,36 @@ function cnnTask(train: DigitSet, seed: number): TrainTask {
 
 function vaeTask(train: DigitSet, seed: number): TrainTask {
   const vae: Vae = createVae({ latentDim: 2, seed });
+  const variables = [...trainableVariables(vae.encoder), ...trainableVariables(vae.decoder)];
+  const fused = onWasm() ? createVaeStep(tf.backend() as BackendWasm, shapesOf(variables)) : undefined;
+  // The reparameterisation noise of a step: the same on every path, so they train alike.
+  const noise = (count: number, step: number) =>
+    readAndDispose(tf.randomNormal([count, vae.latentDim], 0, 1, 'float32', seed * 7919 + step));
   return {
     name: 'vae',
-    variables: [...trainableVariables(vae.encoder), ...trainableVariables(vae.decoder)],
+    variables,
     batchLoss(indices, step) {
       return tf.tidy(() => {
         const x = tf.tensor2d(gatherUnit(train, indices), [indices.length, IMAGE_SIZE]);
-        const noise = tf.randomNormal(
-          [indices.length, vae.latentDim],
-          0,
-          1,
-          'float32',
-          seed * 7919 + step,
-        ) as tf.Tensor2D;
-        return vaeLoss(vae, x, noise);
+        return vaeLoss(vae, x, tf.tensor2d(noise(indices.length, step), [indices.length, vae.latentDim]));
       });
     },
+    fusedGradients: fused
+      ? (weights, indices, step, out) =>
+          fused.gradients(weights, gatherUnit(train, indices), noise(indices.length, step), out)
+      : undefined,
     evaluate: (test, start, end) => vaeNegElboSum(vae, test, seed, start, end),
     parts: { encoder: vae.encoder, decoder: vae.decoder },
   };
+}
+
+/** Whether the hand-written training passes can run: they work on the wasm backend's heap. */
+function onWasm(): boolean {
+  return tf.getBackend() === 'wasm';
+}
+
+function shapesOf(variables: tf.Variable[]): number[][] {
+  return variables.map((v) => v.shape);
 }
 
 function trainableVariables(model: tfl.LayersModel): tf.Variable[] {

@@ -50,7 +50,7 @@ export function createVae({ latentDim, seed }: VaeOptions): Vae {
 }
 
 /** Keeps log(p) finite where the sigmoid saturates. */
-const PROBABILITY_EPSILON = 1e-7;
+export const PROBABILITY_EPSILON = 1e-7;
 
 /**
  * Negative ELBO per image in nats: summed binary cross-entropy over the 784 pixels plus

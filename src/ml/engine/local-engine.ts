@@ -19,9 +19,11 @@ export async function createLocalEngine(data: Mnist, options: EngineOptions): Pr
     },
     step: (indices, step) => stepper.step(indices, step),
     async evaluate() {
+      stepper.sync();
       return combineMetrics([await task.evaluate(data.test)]);
     },
     save(modelsDir, metadata) {
+      stepper.sync();
       return saveModelSet(modelsDir, options.model, task.parts, metadata);
     },
     async dispose() {

@@ -54,8 +54,9 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       if (request.publish) await params.read(shared);
       return { type: 'attached' };
     case 'step': {
-      sync(request.version);
-      const { loss, finite } = await computeGradients(task, params, request.indices, request.noiseKey, grads);
+      // A hand-written pass reads the shared weights directly; autograd needs them in the variables.
+      if (task.fusedGradients === undefined) sync(request.version);
+      const { loss, finite } = await computeGradients(task, params, shared, request.indices, request.noiseKey, grads);
       return { type: 'stepped', loss, finite };
     }
     case 'update': {

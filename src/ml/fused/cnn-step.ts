@@ -1,0 +1,165 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { conv2DBackpropInput } from '../kernels/conv2d-backprop-input.js';
+import { runWasm } from '../kernels/wasm-calls.js';
+import { gemmKernels } from '../simd/gemm.js';
+import { layerKernels } from '../simd/layers.js';
+import { WasmHeap } from './wasm-heap.js';
+import { layoutWeights, slice, type WeightSlot } from './weight-layout.js';
+
+const SIDE = 28;
+const CLASSES = 10;
+const [C1, C2, HIDDEN] = [32, 64, 128];
+/** Side of the image after each 2×2 pool. */
+const [S1, S2] = [SIDE / 2, SIDE / 4];
+const FLAT = S2 * S2 * C2;
+
+/** The classifier's trainable variables in order (see cnn.ts): conv1, conv2, dense, logits. */
+const CNN_SHAPES = [[3, 3, 1, C1], [C1], [3, 3, C1, C2], [C2], [FLAT, HIDDEN], [HIDDEN], [HIDDEN, CLASSES], [CLASSES]];
+
+/** One training step of the classifier, computed by hand rather than by tfjs autograd. */
+export interface CnnStep {
+  /**
+   * The mean softmax cross-entropy of `images` (normalised, [batch, 28, 28, 1]) against
+   * `labels` under `weights` (flat, in variable order), with its gradient written into `out`.
+   */
+  gradients(weights: Float32Array, images: Float32Array, labels: Int32Array, out: Float32Array): number;
+}
+
+/**
+ * The classifier's forward and backward pass on the wasm backend as one fixed sequence: the
+ * convolutions on XNNPACK (bias and ReLU fused in), everything else in our SIMD kernels, all on
+ * the wasm heap. Autograd would instead run ~230 tfjs kernels a step, with a transpose, a ReLU
+ * mask and a separate bias sum around every layer.
+ */
+export function createCnnStep(backend: BackendWasm, variableShapes: number[][]): CnnStep {
+  const slots = layoutWeights('cnn', CNN_SHAPES, variableShapes);
+  const [w1, b1, w2, b2, w3, b3, w4, b4] = slots;
+  const heap = new WasmHeap(backend);
+  const gemm = gemmKernels(heap.memory);
+  const layers = layerKernels(heap.memory);
+  const total = slots.reduce((sum, s) => sum + s.size, 0);
+
+  return {
+    gradients(weights, images, labels, out) {
+      const batch = labels.length;
+      try {
+        const at = (info: tf.TensorInfo, slot: WeightSlot) => heap.ptr(info) + slot.offset * 4;
+        const params = heap.from([total], weights);
+        // Fresh tensors for the convolutions' filters and biases: XNNPACK caches each packed
+        // filter under its tensor, so reusing one whose values changed would reuse stale weights.
+        const filter1 = heap.from(w1.shape, slice(weights, w1));
+        const bias1 = heap.from(b1.shape, slice(weights, b1));
+        const filter2 = heap.from(w2.shape, slice(weights, w2));
+        const bias2 = heap.from(b2.shape, slice(weights, b2));
+        const x = heap.from([batch, SIDE, SIDE, 1], images);
+        const grad = heap.alloc([total]);
+
+        const h1 = heap.adopt(convolveRelu(backend, x, filter1, bias1)); // [batch, 28, 28, 32]
+        const p1 = heap.alloc([batch, S1, S1, C1]);
+        const arg1 = heap.alloc([batch, S1, S1, C1], 'bool');
+        layers.maxPool2x2(heap.ptr(h1), heap.ptr(p1), heap.ptr(arg1), batch, SIDE, SIDE, C1);
+        const h2 = heap.adopt(convolveRelu(backend, p1, filter2, bias2)); // [batch, 14, 14, 64]
+        const p2 = heap.alloc([batch, FLAT]); // [batch, 7, 7, 64] flattened
+        const arg2 = heap.alloc([batch, FLAT], 'bool');
+        layers.maxPool2x2(heap.ptr(h2), heap.ptr(p2), heap.ptr(arg2), batch, S1, S1, C2);
+        const h3 = heap.alloc([batch, HIDDEN]);
+        gemm.ab(heap.ptr(p2), at(params, w3), at(params, b3), heap.ptr(h3), batch, FLAT, HIDDEN, 1);
+        const logits = heap.alloc([batch, CLASSES]);
+        gemm.ab(heap.ptr(h3), at(params, w4), at(params, b4), heap.ptr(logits), batch, HIDDEN, CLASSES, 0);
+
+        const dLogits = heap.alloc([batch, CLASSES]);
+        const loss = softmaxCrossEntropy(heap.f32(logits), labels, heap.f32(dLogits));
+        columnSums(heap.f32(dLogits), CLASSES, slice(heap.f32(grad), b4));
+        gemm.atb(heap.ptr(h3), heap.ptr(dLogits), at(grad, w4), batch, HIDDEN, CLASSES, 0);
+        const dh3 = heap.alloc([batch, HIDDEN]);
+        gemm.abt(heap.ptr(dLogits), at(params, w4), heap.ptr(dh3), batch, CLASSES, HIDDEN);
+        layers.reluGradBias(heap.ptr(dh3), heap.ptr(h3), at(grad, b3), batch, HIDDEN);
+        gemm.atb(heap.ptr(p2), heap.ptr(dh3), at(grad, w3), batch, FLAT, HIDDEN, 0);
+        const dp2 = heap.alloc([batch, FLAT]);
+        gemm.abt(heap.ptr(dh3), at(params, w3), heap.ptr(dp2), batch, HIDDEN, FLAT);
+
+        const dh2 = heap.alloc([batch, S1, S1, C2]);
+        layers.maxPool2x2GradRelu(
+          heap.ptr(dp2),
+          heap.ptr(arg2),
+          heap.ptr(h2),
+          heap.ptr(dh2),
+          at(grad, b2),
+          batch,
+          S1,
+          S1,
+          C2,
+        );
+        gemm.conv3x3FilterGrad(heap.ptr(p1), heap.ptr(dh2), at(grad, w2), batch, S1, S1, C1, C2);
+        const dp1 = heap.adopt(
+          conv2DBackpropInput({
+            inputs: { dy: dh2, filter: filter2 },
+            backend,
+            attrs: { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', inputShape: [batch, S1, S1, C1] },
+          }),
+        ); // [batch, 14, 14, 32]
+        const dh1 = heap.alloc([batch, SIDE, SIDE, C1]);
+        layers.maxPool2x2GradRelu(
+          heap.ptr(dp1),
+          heap.ptr(arg1),
+          heap.ptr(h1),
+          heap.ptr(dh1),
+          at(grad, b1),
+          batch,
+          SIDE,
+          SIDE,
+          C1,
+        );
+        gemm.conv3x3FilterGrad(heap.ptr(x), heap.ptr(dh1), at(grad, w1), batch, SIDE, SIDE, 1, C1);
+
+        out.set(heap.f32(grad));
+        return loss;
+      } finally {
+        heap.releaseAll();
+      }
+    },
+  };
+}
+
+/** A 3×3 'same' convolution with bias and ReLU fused, on XNNPACK. */
+function convolveRelu(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  bias: tf.TensorInfo,
+): tf.TensorInfo {
+  return runWasm(
+    'FusedConv2D',
+    backend,
+    { x, filter, bias },
+    { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], activation: 'relu', leakyreluAlpha: 0 },
+  );
+}
+
+/**
+ * The batch's mean cross-entropy of softmax(logits) against `labels`, and its gradient with
+ * respect to the logits, (softmax − one-hot) / batch, written into `dLogits`.
+ */
+export function softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, dLogits: Float32Array): number {
+  const batch = labels.length;
+  const classes = logits.length / batch;
+  let loss = 0;
+  for (let b = 0; b < batch; b++) {
+    const row = b * classes;
+    let max = -Infinity;
+    for (let k = 0; k < classes; k++) max = Math.max(max, logits[row + k]);
+    let total = 0;
+    for (let k = 0; k < classes; k++) total += Math.exp(logits[row + k] - max);
+    loss -= logits[row + labels[b]] - max - Math.log(total);
+    for (let k = 0; k < classes; k++) dLogits[row + k] = Math.exp(logits[row + k] - max) / total / batch;
+    dLogits[row + labels[b]] -= 1 / batch;
+  }
+  return loss / batch;
+}
+
+/** out[c] = Σ_r m[r, c] over a row-major matrix with `cols` columns. */
+export function columnSums(m: Float32Array, cols: number, out: Float32Array): void {
+  out.fill(0);
+  for (let i = 0; i < m.length; i += cols) for (let c = 0; c < cols; c++) out[c] += m[i + c];
+}
