@@ -35,6 +35,7 @@ export async function trainEpochAsync(
       lossSum += loss * indices.length;
     }
     const seconds = (now() - started) / 1000;
+    stepper.sync();
     const { testAccuracy = NaN } = combineMetrics([await task.evaluate(data.test)]);
     return {
       images: data.train.count,
