@@ -85,6 +85,44 @@ function smallShapes(rng: Rng, count: number, dims: number): { dims: number[]; s
   }));
 }
 
+/**
+ * The float64 3×3 'same' convolution of x [batch, height, width, cin] with w [3, 3, cin, cout],
+ * plus `bias` when given, then max(0, ·) when `relu`.
+ */
+function convReference(
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | null,
+  [batch, height, width, cin, cout]: number[],
+  relu: boolean,
+): Float64Array {
+  const y = new Float64Array(batch * height * width * cout);
+  for (let b = 0; b < batch; b++) {
+    for (let r = 0; r < height; r++) {
+      for (let c = 0; c < width; c++) {
+        const yAt = ((b * height + r) * width + c) * cout;
+        if (bias) for (let co = 0; co < cout; co++) y[yAt + co] = bias[co];
+        for (let kh = 0; kh < 3; kh++) {
+          const rr = r + kh - 1;
+          if (rr < 0 || rr >= height) continue;
+          for (let kw = 0; kw < 3; kw++) {
+            const cc = c + kw - 1;
+            if (cc < 0 || cc >= width) continue;
+            const xAt = ((b * height + rr) * width + cc) * cin;
+            for (let ci = 0; ci < cin; ci++) {
+              const xv = x[xAt + ci];
+              const wAt = ((kh * 3 + kw) * cin + ci) * cout;
+              for (let co = 0; co < cout; co++) y[yAt + co] += xv * w[wAt + co];
+            }
+          }
+        }
+        if (relu) for (let co = 0; co < cout; co++) y[yAt + co] = Math.max(0, y[yAt + co]);
+      }
+    }
+  }
+  return y;
+}
+
 describe('SIMD matrix kernels match a float64 reference', () => {
   test('atb: C (+)= Aᵀ·B', () => {
     const rng = createRng(11);
@@ -227,7 +265,85 @@ describe('SIMD matrix kernels match a float64 reference', () => {
     }
   });
 
-  test('zero-sized inner dimensions give zeros, the bias, or leave C as it was', () => {
+  test('conv3x3: a 3×3 same-padded convolution, plus bias, then ReLU', () => {
+    const rng = createRng(16);
+    // Mostly small channel counts, for every tail of the 8- and 4-wide tiles, now and then the CNN's.
+    const channels = (most: number): number => (rng() < 0.15 ? [32, 64][int(rng, 0, 1)] : int(rng, 1, most));
+    const cases: { dims: number[]; shift: number }[] = [];
+    for (let i = 0; i < 160; i++) {
+      // Sides up to 9 give rows and edge columns of every length around the 4-pixel tiles.
+      const dims = [int(rng, 1, 3), int(rng, 1, 9), int(rng, 1, 9), channels(9), channels(13)];
+      cases.push({ dims, shift: i % 4 === 3 ? 4 * int(rng, 1, 3) : 0 });
+    }
+    cases.push(
+      { dims: [1, 1, 1, 1, 1], shift: 0 },
+      { dims: [4, 28, 28, 1, 32], shift: 4 },
+      { dims: [4, 14, 14, 32, 64], shift: 8 },
+      { dims: [4, 14, 14, 64, 32], shift: 12 },
+    );
+    for (const [index, { dims, shift }] of cases.entries()) {
+      const [batch, height, width, cin, cout] = dims;
+      const withBias = index % 2 === 1;
+      const relu = (index >> 1) % 2;
+      const x = values(rng, batch * height * width * cin);
+      const w = values(rng, 9 * cin * cout);
+      const bias = values(rng, cout);
+      const expected = convReference(x, w, withBias ? bias : null, dims, relu === 1);
+      // y starts as guard bits, so an output the kernel skips shows up as a NaN.
+      const got = run(shift, [x, w, bias], expected.length, null, ([px, pw, pbias], py) =>
+        kernels.conv3x3(px, pw, withBias ? pbias : 0, py, batch, height, width, cin, cout, relu),
+      );
+      assertClose(got, expected, `conv3x3 ${JSON.stringify(dims)} bias=${withBias} relu=${relu} shift=${shift}`);
+    }
+  });
+
+  test('conv3x3 with the flipped, transposed filter is the input gradient', () => {
+    const rng = createRng(17);
+    for (const dims of [
+      [2, 5, 7, 3, 10],
+      [1, 1, 4, 9, 2],
+      [2, 6, 6, 32, 64],
+    ]) {
+      const [batch, height, width, cin, cout] = dims;
+      const w = values(rng, 9 * cin * cout);
+      const dy = values(rng, batch * height * width * cout);
+      // dx[b, r, c, ci] = Σ dy[b, r', c', co] · w[kh, kw, ci, co] over the outputs (r', c') whose
+      // tap (kh, kw) reads x[b, r, c]: r = r' + kh − 1, c = c' + kw − 1.
+      const expected = new Float64Array(batch * height * width * cin);
+      for (let b = 0; b < batch; b++) {
+        for (let r = 0; r < height; r++) {
+          for (let c = 0; c < width; c++) {
+            for (let kh = 0; kh < 3; kh++) {
+              for (let kw = 0; kw < 3; kw++) {
+                const rr = r + kh - 1;
+                const cc = c + kw - 1;
+                if (rr < 0 || rr >= height || cc < 0 || cc >= width) continue;
+                const dyAt = ((b * height + r) * width + c) * cout;
+                const dxAt = ((b * height + rr) * width + cc) * cin;
+                for (let ci = 0; ci < cin; ci++) {
+                  const wAt = ((kh * 3 + kw) * cin + ci) * cout;
+                  for (let co = 0; co < cout; co++) expected[dxAt + ci] += dy[dyAt + co] * w[wAt + co];
+                }
+              }
+            }
+          }
+        }
+      }
+      const flipped = new Float32Array(9 * cout * cin);
+      for (let tap = 0; tap < 9; tap++) {
+        for (let ci = 0; ci < cin; ci++) {
+          for (let co = 0; co < cout; co++)
+            flipped[(tap * cout + co) * cin + ci] = w[((8 - tap) * cin + ci) * cout + co];
+        }
+      }
+      const got = run(4, [dy, flipped], expected.length, null, ([pdy, pw], pdx) =>
+        kernels.conv3x3(pdy, pw, 0, pdx, batch, height, width, cout, cin, 0),
+      );
+      assertClose(got, expected, `conv3x3 input gradient ${JSON.stringify(dims)}`);
+    }
+  });
+
+  test('zero sizes give zeros, the bias, or leave the output as it was', () => {
     const rng = createRng(15);
     const old = values(rng, 6);
     const bias = values(rng, 3);
@@ -244,6 +360,11 @@ describe('SIMD matrix kernels match a float64 reference', () => {
     assert.deepEqual(
       run(0, [], 6, old, (_, pc) => kernels.abt(0, 0, pc, 2, 0, 3)),
       new Float32Array(6),
+    );
+    assert.deepEqual(
+      run(0, [bias], 6, old, ([pbias], py) => kernels.conv3x3(0, 0, pbias, py, 0, 2, 1, 4, 3, 1)),
+      old,
+      'conv3x3 of an empty batch writes nothing',
     );
   });
 });

@@ -1,7 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { conv2DBackpropInput } from '../kernels/conv2d-backprop-input.js';
-import { runWasm } from '../kernels/wasm-calls.js';
 import { gemmKernels } from '../simd/gemm.js';
 import { layerKernels } from '../simd/layers.js';
 import { WasmHeap } from './wasm-heap.js';
@@ -27,10 +25,10 @@ export interface CnnStep {
 }
 
 /**
- * The classifier's forward and backward pass on the wasm backend as one fixed sequence: the
- * convolutions on XNNPACK (bias and ReLU fused in), everything else in our SIMD kernels, all on
- * the wasm heap. Autograd would instead run ~230 tfjs kernels a step, with a transpose, a ReLU
- * mask and a separate bias sum around every layer.
+ * The classifier's forward and backward pass as one fixed sequence of our SIMD kernels on the
+ * wasm backend's heap, bias and ReLU fused into the products that make them. Autograd would
+ * instead run ~230 tfjs kernels a step, with a transpose, a ReLU mask and a separate bias sum
+ * around every layer, and XNNPACK would repack every freshly updated filter before using it.
  */
 export function createCnnStep(backend: BackendWasm, variableShapes: number[][]): CnnStep {
   const slots = layoutWeights('cnn', CNN_SHAPES, variableShapes);
@@ -46,20 +44,16 @@ export function createCnnStep(backend: BackendWasm, variableShapes: number[][]):
       try {
         const at = (info: tf.TensorInfo, slot: WeightSlot) => heap.ptr(info) + slot.offset * 4;
         const params = heap.from([total], weights);
-        // Fresh tensors for the convolutions' filters and biases: XNNPACK caches each packed
-        // filter under its tensor, so reusing one whose values changed would reuse stale weights.
-        const filter1 = heap.from(w1.shape, slice(weights, w1));
-        const bias1 = heap.from(b1.shape, slice(weights, b1));
-        const filter2 = heap.from(w2.shape, slice(weights, w2));
-        const bias2 = heap.from(b2.shape, slice(weights, b2));
         const x = heap.from([batch, SIDE, SIDE, 1], images);
         const grad = heap.alloc([total]);
 
-        const h1 = heap.adopt(convolveRelu(backend, x, filter1, bias1)); // [batch, 28, 28, 32]
+        const h1 = heap.alloc([batch, SIDE, SIDE, C1]);
+        gemm.conv3x3(heap.ptr(x), at(params, w1), at(params, b1), heap.ptr(h1), batch, SIDE, SIDE, 1, C1, 1);
         const p1 = heap.alloc([batch, S1, S1, C1]);
         const arg1 = heap.alloc([batch, S1, S1, C1], 'bool');
         layers.maxPool2x2(heap.ptr(h1), heap.ptr(p1), heap.ptr(arg1), batch, SIDE, SIDE, C1);
-        const h2 = heap.adopt(convolveRelu(backend, p1, filter2, bias2)); // [batch, 14, 14, 64]
+        const h2 = heap.alloc([batch, S1, S1, C2]);
+        gemm.conv3x3(heap.ptr(p1), at(params, w2), at(params, b2), heap.ptr(h2), batch, S1, S1, C1, C2, 1);
         const p2 = heap.alloc([batch, FLAT]); // [batch, 7, 7, 64] flattened
         const arg2 = heap.alloc([batch, FLAT], 'bool');
         layers.maxPool2x2(heap.ptr(h2), heap.ptr(p2), heap.ptr(arg2), batch, S1, S1, C2);
@@ -92,13 +86,11 @@ export function createCnnStep(backend: BackendWasm, variableShapes: number[][]):
           C2,
         );
         gemm.conv3x3FilterGrad(heap.ptr(p1), heap.ptr(dh2), at(grad, w2), batch, S1, S1, C1, C2);
-        const dp1 = heap.adopt(
-          conv2DBackpropInput({
-            inputs: { dy: dh2, filter: filter2 },
-            backend,
-            attrs: { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', inputShape: [batch, S1, S1, C1] },
-          }),
-        ); // [batch, 14, 14, 32]
+        // The input gradient is the convolution of dh2 with the filter turned around.
+        const turned = heap.alloc([3, 3, C2, C1]);
+        turnFilter(slice(weights, w2), heap.f32(turned), C1, C2);
+        const dp1 = heap.alloc([batch, S1, S1, C1]);
+        gemm.conv3x3(heap.ptr(dh2), heap.ptr(turned), 0, heap.ptr(dp1), batch, S1, S1, C2, C1, 0);
         const dh1 = heap.alloc([batch, SIDE, SIDE, C1]);
         layers.maxPool2x2GradRelu(
           heap.ptr(dp1),
@@ -122,19 +114,18 @@ export function createCnnStep(backend: BackendWasm, variableShapes: number[][]):
   };
 }
 
-/** A 3×3 'same' convolution with bias and ReLU fused, on XNNPACK. */
-function convolveRelu(
-  backend: BackendWasm,
-  x: tf.TensorInfo,
-  filter: tf.TensorInfo,
-  bias: tf.TensorInfo,
-): tf.TensorInfo {
-  return runWasm(
-    'FusedConv2D',
-    backend,
-    { x, filter, bias },
-    { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], activation: 'relu', leakyreluAlpha: 0 },
-  );
+/**
+ * The 3×3 filter [kh, kw, in, out] flipped in both spatial axes with in and out swapped: what
+ * a 'same' convolution of the output gradient needs to give the input gradient.
+ */
+function turnFilter(filter: Float32Array, out: Float32Array, inChannels: number, outChannels: number): void {
+  for (let t = 0; t < 9; t++) {
+    const from = (8 - t) * inChannels * outChannels;
+    const to = t * outChannels * inChannels;
+    for (let i = 0; i < inChannels; i++) {
+      for (let o = 0; o < outChannels; o++) out[to + o * inChannels + i] = filter[from + i * outChannels + o];
+    }
+  }
 }
 
 /**

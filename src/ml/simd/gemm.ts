@@ -2,7 +2,7 @@ import { instantiateSimd } from './loader.js';
 
 /**
  * SIMD matrix kernels (src/ml/simd/gemm.wat) for the dense layers' forward and backward passes
- * and the 3×3 convolution's weight gradient. Every pointer is a byte offset into the memory the
+ * and the 3×3 convolution's forward pass, input gradient and weight gradient. Every pointer is a byte offset into the memory the
  * kernels were built on; matrices are row-major float32, images NHWC. Float pointers need 4-byte
  * alignment only. Outputs must not overlap inputs, and nothing outside an output is written.
  * Any sizes work, zero included; the tiles are fastest when rows come in fours and columns in
@@ -36,6 +36,25 @@ export interface GemmKernels {
     inChannels: number,
     outChannels: number,
   ): void;
+  /**
+   * Overwrites y [batch, height, width, outChannels] with the 3×3, stride 1, 'same' (pad 1)
+   * convolution of x [batch, height, width, inChannels] with filter w [3, 3, inChannels,
+   * outChannels], plus bias [outChannels] unless bias is 0, then max(0, ·) when relu ≠ 0: a
+   * convolution layer's forward pass. With the filter flipped in both spatial axes and its
+   * channel axes swapped, and no bias or ReLU, it is also the input gradient from dy.
+   */
+  conv3x3(
+    x: number,
+    w: number,
+    bias: number,
+    y: number,
+    batch: number,
+    height: number,
+    width: number,
+    inChannels: number,
+    outChannels: number,
+    relu: number,
+  ): void;
 }
 
 interface GemmExports {
@@ -43,6 +62,7 @@ interface GemmExports {
   abt: GemmKernels['abt'];
   ab: GemmKernels['ab'];
   conv3x3_filter_grad: GemmKernels['conv3x3FilterGrad'];
+  conv3x3: GemmKernels['conv3x3'];
 }
 
 /** Instantiates the matrix kernels on `memory`, usually the tfjs wasm backend's heap. */
@@ -53,5 +73,6 @@ export function gemmKernels(memory: WebAssembly.Memory): GemmKernels {
     abt: exports.abt,
     ab: exports.ab,
     conv3x3FilterGrad: exports.conv3x3_filter_grad,
+    conv3x3: exports.conv3x3,
   };
 }

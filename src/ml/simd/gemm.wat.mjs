@@ -596,10 +596,207 @@ function convMain() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// conv3x3: y[b, r, c, co] = Σ x[b, r+kh−1, c+kw−1, ci] · w[kh, kw, ci, co] (+ bias, then ReLU).
 
-const HEADER = `;; Dense matrix products and the 3×3 convolution's weight gradient, for training the CNN and the
-;; VAE. Matrices are row-major float32 at byte offsets into the imported memory; 4-byte alignment
-;; is enough, as wasm's v128 loads and stores take any address.
+const FWD_PARAMS = ['px', 'py', 'sx', 'sy', 'p0', 'p1', 'co0', 'co1', 'pw', 'nkh', 'klen', 'xrow', 'wrow', 'ds'];
+
+/**
+ * Tiles of mr pixels of a run × nr output channels, in nr/4 vectors, or in one f32 when nr = 1.
+ * Pixel j of a tile has its own x pointer, as the pixels are sx bytes apart, a stride known only
+ * at run time. The k loop takes one step per pass: unrolled, TurboFan hoisted the broadcasts of
+ * all the steps to the top of the body and spilled them, which ran about 30% slower.
+ */
+function fwdTiles(mr, nr, comment) {
+  const scalar = nr === 1;
+  const nv = scalar ? 1 : nr / 4;
+  const accs = accNames(mr, nv);
+  const pxs = range(mr).map((j) => `px${j}`);
+  const load = (p, o) => (scalar ? `(f32.load${off(o)} ${p})` : vload(p, o));
+  const bcast = (p) => (scalar ? `(f32.load ${p})` : splat(p));
+  const madd = (a, x, y) => (scalar ? set(a, `(f32.add ${g(a)} (f32.mul ${x} ${y}))`) : fma(a, x, y));
+  const step = () => [
+    ...range(nv).map((v) => set(`b${v}`, load(g('pwc'), 16 * v))),
+    ...range(mr).flatMap((j) => {
+      if (nv === 1) return [madd(acc(j, 0), bcast(g(pxs[j])), g('b0'))];
+      return [set('s', bcast(g(pxs[j]))), ...range(nv).map((v) => madd(acc(j, v), g('s'), g(`b${v}`)))];
+    }),
+    bump('pwc', g('ds')),
+  ];
+  const type = scalar ? 'f32' : 'v128';
+  return [
+    ...comment,
+    `(func $fwd_${mr}x${nr}`,
+    `  ${params([...FWD_PARAMS, 'bias', 'relu'])}`,
+    `  ${locals(['p', 'co', 'pk', 'wk', 'kh', 'kbytes', ...pxs, 'pwc', 'pc', 'end'], 'i32')}`,
+    `  ${locals([...(nv > 1 ? ['s'] : []), ...range(nv).map((v) => `b${v}`), ...accs], type)}`,
+    `  ${set('kbytes', shl2(g('klen')))}`,
+    ...ind(
+      2,
+      forLoop('co', g('co0'), g('co1'), c(nr), [
+        forLoop('p', g('p0'), g('p1'), c(mr), [
+          `(if ${g('bias')}`,
+          '  (then',
+          ...ind(
+            4,
+            range(nv).map((v) => set(`b${v}`, load(add(g('bias'), shl2(g('co'))), 16 * v))),
+            range(mr).flatMap((r) => range(nv).map((v) => set(acc(r, v), g(`b${v}`)))),
+          ),
+          '  )',
+          '  (else',
+          ...ind(
+            4,
+            accs.map((n) => set(n, scalar ? '(f32.const 0)' : ZERO)),
+          ),
+          '  ))',
+          set('pk', add(g('px'), mul(g('p'), g('sx')))),
+          set('wk', add(g('pw'), shl2(g('co')))),
+          set('kh', g('nkh')),
+          '(loop $taps',
+          ...ind(
+            2,
+            set('px0', g('pk')),
+            pxs.slice(1).map((p, j) => set(p, add(g(pxs[j]), g('sx')))),
+            set('pwc', g('wk')),
+            set('end', add(g('px0'), g('kbytes'))),
+            kLoop('px0', [...step(), ...pxs.map((p) => bump(p, c(4)))]),
+            bump('pk', g('xrow')),
+            bump('wk', g('wrow')),
+            set('kh', `(i32.sub ${g('kh')} ${c(1)})`),
+            `(br_if $taps ${g('kh')}))`,
+          ),
+          `(if ${g('relu')}`,
+          '  (then',
+          ...ind(
+            4,
+            accs.map((n) => set(n, scalar ? `(f32.max ${g(n)} (f32.const 0))` : `(f32x4.pmax ${ZERO} ${g(n)})`)),
+          ),
+          '  ))',
+          set('pc', add(add(g('py'), mul(g('p'), g('sy'))), shl2(g('co')))),
+          byRows(mr, 'pc', 'sy', (r) =>
+            range(nv).map((v) =>
+              scalar
+                ? `(f32.store ${g('pc')} ${g(acc(r, v))})`
+                : `(v128.store${off(16 * v)} ${g('pc')} ${g(acc(r, v))})`,
+            ),
+          ),
+        ]),
+      ]),
+    ),
+    ')',
+  ];
+}
+
+function fwdRun() {
+  const call = (k, p0, p1, co0, co1) =>
+    `(call $fwd_${k} ${['px', 'py', 'sx', 'sy'].map(g).join(' ')} ${[p0, p1, co0, co1].map(g).join(' ')} ${['pw', 'nkh', 'klen', 'xrow', 'wrow', 'ds', 'bias', 'relu'].map(g).join(' ')})`;
+  return [
+    ';; A run of n output pixels, sy bytes apart in y, whose taps all fall inside the image: pixel',
+    ";; p's first tap reads klen floats at px + p·sx and the filter at pw, then nkh − 1 more rows of",
+    ';; taps, xrow bytes further in x and wrow in the filter each.',
+    '(func $fwd_run',
+    `  ${params(['px', 'py', 'sx', 'sy', 'n', 'pw', 'nkh', 'klen', 'xrow', 'wrow', 'ds', 'bias', 'relu', 'cout'])}`,
+    `  ${locals(['n4', 'co8', 'co4', 'zero'], 'i32')}`,
+    `  ${set('n4', `(i32.and ${g('n')} ${c(-4)})`)}`,
+    `  ${set('co8', `(i32.and ${g('cout')} ${c(-8)})`)}`,
+    `  ${set('co4', `(i32.and ${g('cout')} ${c(-4)})`)}`,
+    `  ${call('4x8', 'zero', 'n4', 'zero', 'co8')}`,
+    `  ${call('1x8', 'n4', 'n', 'zero', 'co8')}`,
+    `  ${call('4x4', 'zero', 'n4', 'co8', 'co4')}`,
+    `  ${call('1x4', 'n4', 'n', 'co8', 'co4')}`,
+    `  ${call('4x1', 'zero', 'n4', 'co4', 'cout')}`,
+    `  ${call('1x1', 'n4', 'n', 'co4', 'cout')}`,
+    ')',
+  ];
+}
+
+function fwdMain() {
+  const run = (px, py, sx, sy, n, pw, nkh, klen) =>
+    `(call $fwd_run ${px} ${py} ${sx} ${sy} ${n} ${pw} ${nkh} ${klen} ${['xrow', 'wrow', 'ds', 'bias', 'relu', 'cout'].map(g).join(' ')})`;
+  const sub = (a, b) => `(i32.sub ${a} ${b})`;
+  // An edge column of output pixels from py down, whose taps read klen floats of x from px and of
+  // the filter from pw (at kh = 0) on.
+  const edge = (px, py, pw, klen) => [
+    ';; Row 0 lacks the kh = 0 taps, and the last row kh = 2 (a single row has kh = 1 alone).',
+    run(px, py, c(0), c(0), c(1), add(pw, g('wrow')), sub(c(2), `(i32.eq ${g('h')} ${c(1)})`), klen),
+    `(if (i32.gt_u ${g('h')} ${c(1)})`,
+    '  (then',
+    `    ${run(add(px, mul(sub(g('h'), c(2)), g('xrow'))), add(py, mul(sub(g('h'), c(1)), g('yrow'))), c(0), c(0), c(1), pw, c(2), klen)}`,
+    '  ))',
+    `(if (i32.gt_u ${g('h')} ${c(2)})`,
+    '  (then',
+    `    ${run(px, add(py, g('yrow')), g('xrow'), g('yrow'), sub(g('h'), c(2)), pw, c(3), klen)}`,
+    '  ))',
+  ];
+  return [
+    ';; y [batch, h, w, cout] = the 3×3, stride 1, pad 1 NHWC convolution of x [batch, h, w, cin]',
+    ';; with filter w [3, 3, cin, cout], plus bias [cout] unless bias is 0, then max(0, ·) when',
+    ';; relu ≠ 0. Output pixels go in runs whose taps all lie inside the image, so no tap needs a',
+    ';; test: each row without its first and last pixel (for which the three kw taps of a kh row',
+    ';; read one stretch of 3·cin floats of x against one of the filter), then the two edge columns',
+    ';; down the image, rows xrow bytes apart, with only two kw taps (one when w = 1).',
+    '(func (export "conv3x3")',
+    `  ${params(['x', 'w', 'bias', 'y', 'batch', 'h', 'wd', 'cin', 'cout', 'relu'])}`,
+    `  ${locals(['xs', 'ds', 'xrow', 'yrow', 'wtap', 'wrow', 'b', 'r', 'xb', 'yb', 'top'], 'i32')}`,
+    `  ${set('xs', shl2(g('cin')))}`,
+    `  ${set('ds', shl2(g('cout')))}`,
+    `  ${set('xrow', mul(g('wd'), g('xs')))}`,
+    `  ${set('yrow', mul(g('wd'), g('ds')))}`,
+    `  ${set('wtap', mul(g('cin'), g('ds')))}`,
+    `  ${set('wrow', mul(c(3), g('wtap')))}`,
+    ...ind(
+      2,
+      forLoop('b', c(0), g('batch'), c(1), [
+        set('xb', add(g('x'), mul(mul(g('b'), g('h')), g('xrow')))),
+        set('yb', add(g('y'), mul(mul(g('b'), g('h')), g('yrow')))),
+        `(if (i32.gt_u ${g('wd')} ${c(2)})`,
+        '  (then',
+        ...ind(
+          4,
+          forLoop('r', c(0), g('h'), c(1), [
+            set('top', `(i32.eqz ${g('r')})`),
+            run(
+              add(g('xb'), mul(sub(add(g('r'), g('top')), c(1)), g('xrow'))),
+              add(add(g('yb'), mul(g('r'), g('yrow'))), g('ds')),
+              g('xs'),
+              g('ds'),
+              sub(g('wd'), c(2)),
+              add(g('w'), mul(g('top'), g('wrow'))),
+              sub(sub(c(3), g('top')), `(i32.eq (i32.add ${g('r')} ${c(1)}) ${g('h')})`),
+              mul(c(3), g('cin')),
+            ),
+          ]),
+        ),
+        '  ))',
+        ';; The left column has taps kw = 1, 2 (just 1 when w = 1), the right one kw = 0, 1.',
+        edge(
+          g('xb'),
+          g('yb'),
+          add(g('w'), g('wtap')),
+          mul(`(i32.add ${c(1)} (i32.gt_u ${g('wd')} ${c(1)}))`, g('cin')),
+        ),
+        `(if (i32.gt_u ${g('wd')} ${c(1)})`,
+        '  (then',
+        ...ind(
+          4,
+          edge(
+            add(g('xb'), mul(sub(g('wd'), c(2)), g('xs'))),
+            add(g('yb'), mul(sub(g('wd'), c(1)), g('ds'))),
+            g('w'),
+            mul(c(2), g('cin')),
+          ),
+        ),
+        '  ))',
+      ]),
+    ),
+    ')',
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const HEADER = `;; Dense matrix products and the 3×3 convolution with its weight gradient, for training the CNN
+;; and the VAE. Matrices are row-major float32 at byte offsets into the imported memory; 4-byte
+;; alignment is enough, as wasm's v128 loads and stores take any address.
 ;;
 ;; Node 20's wasm has SIMD128 but no fused multiply-add, so each product is f32x4.mul then
 ;; f32x4.add. The main tiles hold a 4×8 block of C in eight v128 locals; V8 keeps those in XMM
@@ -672,6 +869,21 @@ export default function module() {
       convTiles('splat', 1, 4, []),
       convTiles('scalar', 1, 1, []),
       convMain(),
+      '',
+      fwdTiles(4, 8, [
+        ";; conv3x3's tiles: pixels [p0, p1) of a run × output channels [co0, co1) in blocks of 4 × 8,",
+        ';; 1 × 8, 4 × 4, 1 × 4, 4 × 1 or 1 × 1, starting from the bias or zero. Each of the nkh tap',
+        ';; rows is a product over klen floats: x from px + p·sx on, the filter from pw on, rows ds',
+        ';; bytes apart. Output channels vary slowest, so the filter slice of a column block is read',
+        ';; from L1 by every pixel block of the run.',
+      ]),
+      fwdTiles(1, 8, []),
+      fwdTiles(4, 4, []),
+      fwdTiles(1, 4, []),
+      fwdTiles(4, 1, []),
+      fwdTiles(1, 1, []),
+      fwdRun(),
+      fwdMain(),
     ),
     ')',
   ];
