@@ -1,5 +1,5 @@
 /**
- * GFLOP/s of the SIMD matrix kernels (src/ml/simd/gemm.wat) on the shapes training uses, beside
+ * GFLOP/s of the SIMD matrix kernels (src/ml/simd/gemm.wat.mjs) on the shapes training uses, beside
  * the tfjs wasm backend's own kernels on the same work. Its BatchMatMul hands only untransposed
  * products to XNNPACK and computes the others in a plain scalar loop, so for atb and abt a second
  * column times XNNPACK behind an explicit tf.transpose. Training changes the weights every step,

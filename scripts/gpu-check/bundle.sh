@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${1:-dist/bundle}"
 
-# esbuild does not type-check; gpu-check's entry is compiled by nothing else.
+# The SIMD kernels are imported from a generated module; esbuild does not type-check, and
+# gpu-check's entry is compiled by nothing else.
+node scripts/build-wasm.mjs
 npx tsc --noEmit -p scripts/gpu-check/tsconfig.json
 
 # Bundled CommonJS packages (tfjs, Dawn's loader) expect require and __dirname, which ES

@@ -1,3 +1,4 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { gemmKernels } from '../simd/gemm.js';
 import { layerKernels } from '../simd/layers.js';
@@ -53,48 +54,49 @@ export function createVaeStep(backend: BackendWasm, variableShapes: number[][]):
     gradients(weights, images, noise, out) {
       const batch = images.length / PIXELS;
       try {
+        const p = (info: tf.TensorInfo) => heap.ptr(info);
         const params = heap.from([total], weights);
-        const at = (slot: { offset: number }) => heap.ptr(params) + slot.offset * 4;
+        const at = (slot: { offset: number }) => p(params) + slot.offset * 4;
         packHeads(slice(weights, wMu), slice(weights, wLv), slice(weights, bMu), slice(weights, bLv), heads);
         const headWeights = heap.from([heads.length], heads); // [512, 4] then bias [4]
-        const headBias = heap.ptr(headWeights) + HIDDEN * HEADS * 4;
+        const headBias = p(headWeights) + HIDDEN * HEADS * 4;
         const x = heap.from([batch, PIXELS], images);
         const grad = heap.alloc([total]);
-        const gradAt = (slot: { offset: number }) => heap.ptr(grad) + slot.offset * 4;
+        const gradAt = (slot: { offset: number }) => p(grad) + slot.offset * 4;
 
         const he = heap.alloc([batch, HIDDEN]);
-        gemm.ab(heap.ptr(x), at(we), at(be), heap.ptr(he), batch, PIXELS, HIDDEN, 1);
+        gemm.ab(p(x), at(we), at(be), p(he), batch, PIXELS, HIDDEN, 1);
         const muLv = heap.alloc([batch, HEADS]);
-        gemm.ab(heap.ptr(he), heap.ptr(headWeights), headBias, heap.ptr(muLv), batch, HIDDEN, HEADS, 0);
+        gemm.ab(p(he), p(headWeights), headBias, p(muLv), batch, HIDDEN, HEADS, 0);
         const z = heap.alloc([batch, LATENT]);
         reparameterise(heap.f32(muLv), noise, heap.f32(z));
         const hd = heap.alloc([batch, HIDDEN]);
-        gemm.ab(heap.ptr(z), at(wd), at(bd), heap.ptr(hd), batch, LATENT, HIDDEN, 1);
+        gemm.ab(p(z), at(wd), at(bd), p(hd), batch, LATENT, HIDDEN, 1);
         const logits = heap.alloc([batch, PIXELS]);
-        gemm.ab(heap.ptr(hd), at(wp), at(bp), heap.ptr(logits), batch, HIDDEN, PIXELS, 0);
+        gemm.ab(p(hd), at(wp), at(bp), p(logits), batch, HIDDEN, PIXELS, 0);
 
         const dLogits = heap.alloc([batch, PIXELS]);
         const bce = binaryCrossEntropy(heap.f32(logits), images, heap.f32(dLogits), batch);
         columnSums(heap.f32(dLogits), PIXELS, slice(heap.f32(grad), bp));
-        gemm.atb(heap.ptr(hd), heap.ptr(dLogits), gradAt(wp), batch, HIDDEN, PIXELS, 0);
+        gemm.atb(p(hd), p(dLogits), gradAt(wp), batch, HIDDEN, PIXELS, 0);
         const dhd = heap.alloc([batch, HIDDEN]);
-        gemm.abt(heap.ptr(dLogits), at(wp), heap.ptr(dhd), batch, PIXELS, HIDDEN);
-        layers.reluGradBias(heap.ptr(dhd), heap.ptr(hd), gradAt(bd), batch, HIDDEN);
-        gemm.atb(heap.ptr(z), heap.ptr(dhd), gradAt(wd), batch, LATENT, HIDDEN, 0);
+        gemm.abt(p(dLogits), at(wp), p(dhd), batch, PIXELS, HIDDEN);
+        layers.reluGradBias(p(dhd), p(hd), gradAt(bd), batch, HIDDEN);
+        gemm.atb(p(z), p(dhd), gradAt(wd), batch, LATENT, HIDDEN, 0);
         const dz = heap.alloc([batch, LATENT]);
-        gemm.abt(heap.ptr(dhd), at(wd), heap.ptr(dz), batch, HIDDEN, LATENT);
+        gemm.abt(p(dhd), at(wd), p(dz), batch, HIDDEN, LATENT);
 
         const dMuLv = heap.alloc([batch, HEADS]);
         const kl = klAndHeadGradient(heap.f32(muLv), noise, heap.f32(dz), heap.f32(dMuLv));
         const headGrad = heap.alloc([heads.length]);
         columnSums(heap.f32(dMuLv), HEADS, heap.f32(headGrad).subarray(HIDDEN * HEADS));
-        gemm.atb(heap.ptr(he), heap.ptr(dMuLv), heap.ptr(headGrad), batch, HIDDEN, HEADS, 0);
+        gemm.atb(p(he), p(dMuLv), p(headGrad), batch, HIDDEN, HEADS, 0);
         const g = heap.f32(grad);
         unpackHeads(heap.f32(headGrad), slice(g, wMu), slice(g, wLv), slice(g, bMu), slice(g, bLv));
         const dhe = heap.alloc([batch, HIDDEN]);
-        gemm.abt(heap.ptr(dMuLv), heap.ptr(headWeights), heap.ptr(dhe), batch, HEADS, HIDDEN);
-        layers.reluGradBias(heap.ptr(dhe), heap.ptr(he), gradAt(be), batch, HIDDEN);
-        gemm.atb(heap.ptr(x), heap.ptr(dhe), gradAt(we), batch, PIXELS, HIDDEN, 0);
+        gemm.abt(p(dMuLv), p(headWeights), p(dhe), batch, HEADS, HIDDEN);
+        layers.reluGradBias(p(dhe), p(he), gradAt(be), batch, HIDDEN);
+        gemm.atb(p(x), p(dhe), gradAt(we), batch, PIXELS, HIDDEN, 0);
 
         out.set(heap.f32(grad));
         return (bce + kl) / batch;

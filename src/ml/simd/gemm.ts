@@ -1,12 +1,12 @@
 import { instantiateSimd } from './loader.js';
 
 /**
- * SIMD matrix kernels (src/ml/simd/gemm.wat) for the dense layers' forward and backward passes
- * and the 3×3 convolution's forward pass, input gradient and weight gradient. Every pointer is a byte offset into the memory the
- * kernels were built on; matrices are row-major float32, images NHWC. Float pointers need 4-byte
- * alignment only. Outputs must not overlap inputs, and nothing outside an output is written.
- * Any sizes work, zero included; the tiles are fastest when rows come in fours and columns in
- * eights.
+ * SIMD matrix kernels (written by src/ml/simd/gemm.wat.mjs) for the dense layers' forward and
+ * backward passes and the 3×3 convolution's forward pass, input gradient and weight gradient.
+ * Every pointer is a byte offset into the memory the kernels were built on; matrices are
+ * row-major float32, images NHWC. Float pointers need 4-byte alignment only. Outputs must not
+ * overlap inputs, and nothing outside an output is written. Any sizes work, zero included; the
+ * tiles are fastest when rows come in fours and columns in eights.
  */
 export interface GemmKernels {
   /**
