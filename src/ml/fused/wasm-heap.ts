@@ -3,7 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** The wasm backend's module as built by Emscripten, whose exports include its memory. */
 interface EmscriptenExports {
-  asm: { memory: WebAssembly.Memory };
+  asm?: { memory?: WebAssembly.Memory };
 }
 
 /**
@@ -16,7 +16,11 @@ export class WasmHeap {
   private readonly owned: tf.TensorInfo[] = [];
 
   constructor(readonly backend: BackendWasm) {
-    this.memory = (backend.wasm as unknown as EmscriptenExports).asm.memory;
+    const memory = (backend.wasm as unknown as EmscriptenExports).asm?.memory;
+    if (!(memory instanceof WebAssembly.Memory)) {
+      throw new Error('this tfjs wasm backend does not expose its memory (Module.asm.memory)');
+    }
+    this.memory = memory;
   }
 
   /** A new, uninitialised tensor; 'bool' holds one byte an element. */
