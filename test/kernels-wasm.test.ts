@@ -117,6 +117,39 @@ describe('wasm training kernels match the cpu backend', () => {
     }
   });
 
+  test('Conv2D and FusedConv2D, with bias and with ReLU', async () => {
+    const rng = createRng(10);
+    // tfjs sizes the output of a numeric padding from the filter's height and the stride's
+    // height alone, so with a numeric padding only square filters and strides are well defined
+    // (elsewhere the stock wasm kernel, to which ours hands them, and cpu disagree).
+    const wellDefined = ({ pad, filterShape: [fh, fw], strides: [sh, sw] }: ConvCase) =>
+      typeof pad !== 'number' || (fh === fw && sh === sw);
+    for (const { inShape, filterShape, strides, pad } of convCases(rng).filter(wellDefined)) {
+      const x = values(rng, inShape);
+      const w = values(rng, filterShape);
+      const bias = values(rng, [filterShape[3]]);
+      await assertMatchesCpu(() => {
+        const input = tf.tensor4d(x, inShape);
+        const filter = tf.tensor4d(w, filterShape);
+        const fused = (activation: 'linear' | 'relu', withBias: boolean) =>
+          tf.fused.conv2d({
+            x: input,
+            filter,
+            strides,
+            pad,
+            activation,
+            bias: withBias ? tf.tensor1d(bias) : undefined,
+          });
+        return [
+          tf.conv2d(input, filter, strides, pad),
+          fused('relu', true),
+          fused('linear', true),
+          fused('relu', false),
+        ];
+      }, JSON.stringify({ inShape, filterShape, strides, pad }));
+    }
+  });
+
   test('Conv2DBackpropInput', async () => {
     const rng = createRng(2);
     for (const { inShape, filterShape, strides, pad, outShape } of convCases(rng)) {
@@ -268,7 +301,7 @@ describe('training with the wasm kernels', () => {
     const conv = { dataFormat: 'NHWC' };
     const calls: [string, () => unknown][] = [
       [
-        'dW by shifted rows',
+        'dW by SIMD conv3x3',
         () =>
           runKernel(
             'Conv2DBackpropFilter',
@@ -277,12 +310,21 @@ describe('training with the wasm kernels', () => {
           ),
       ],
       [
+        'dW by shifted rows',
+        () =>
+          runKernel(
+            'Conv2DBackpropFilter',
+            { x: t([2, 6, 5, 8]), dy: t([2, 6, 5, 4]) },
+            { ...conv, strides: 1, pad: 'same', filterShape: [2, 4, 8, 4] },
+          ),
+      ],
+      [
         'dW by shifted rows, transposed product',
         () =>
           runKernel(
             'Conv2DBackpropFilter',
             { x: t([2, 6, 5, 1]), dy: t([2, 6, 5, 16]) },
-            { ...conv, strides: 1, pad: 'same', filterShape: [3, 3, 1, 16] },
+            { ...conv, strides: 1, pad: 'same', filterShape: [2, 4, 1, 16] },
           ),
       ],
       [
@@ -313,12 +355,21 @@ describe('training with the wasm kernels', () => {
           ),
       ],
       [
-        'dx padded by XNNPACK',
+        'dx by SIMD conv3x3',
         () =>
           runKernel(
             'Conv2DBackpropInput',
             { dy: t([2, 6, 5, 4]), filter: t([3, 3, 8, 4]) },
             { ...conv, strides: 1, pad: 'same', inputShape: [2, 6, 5, 8] },
+          ),
+      ],
+      [
+        'dx padded by XNNPACK',
+        () =>
+          runKernel(
+            'Conv2DBackpropInput',
+            { dy: t([2, 4, 3, 4]), filter: t([3, 3, 8, 4]) },
+            { ...conv, strides: 1, pad: 'valid', inputShape: [2, 6, 5, 8] },
           ),
       ],
       [
@@ -329,6 +380,19 @@ describe('training with the wasm kernels', () => {
             { dy: t([2, 3, 3, 4]), filter: t([3, 3, 8, 4]) },
             { ...conv, strides: 2, pad: 'same', inputShape: [2, 6, 5, 8] },
           ),
+      ],
+      ['conv 3×3 same', () => tf.conv2d(t([2, 6, 5, 8]) as tf.Tensor4D, t([3, 3, 8, 4]) as tf.Tensor4D, 1, 'same')],
+      [
+        'fused conv 3×3 same',
+        () =>
+          tf.fused.conv2d({
+            x: t([2, 6, 5, 8]) as tf.Tensor4D,
+            filter: t([3, 3, 8, 4]) as tf.Tensor4D,
+            strides: 1,
+            pad: 'same',
+            bias: t([4]),
+            activation: 'relu',
+          }),
       ],
       ['max pool 2×2', () => tf.grad((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'))(t([2, 6, 6, 3]))],
       ['max pool 3×3', () => tf.grad((x) => tf.maxPool(x as tf.Tensor4D, 3, 1, 'same'))(t([2, 6, 6, 3]))],

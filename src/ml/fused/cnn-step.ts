@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { gemmKernels } from '../simd/gemm.js';
-import { layerKernels } from '../simd/layers.js';
+import { turnFilter } from '../kernels/layout.js';
+import { simdKernels } from '../simd/index.js';
 import { WasmHeap } from './wasm-heap.js';
 import { layoutWeights, slice, type WeightSlot } from './weight-layout.js';
 
@@ -34,8 +34,7 @@ export function createCnnStep(backend: BackendWasm, variableShapes: number[][]):
   const slots = layoutWeights('cnn', CNN_SHAPES, variableShapes);
   const [w1, b1, w2, b2, w3, b3, w4, b4] = slots;
   const heap = new WasmHeap(backend);
-  const gemm = gemmKernels(heap.memory);
-  const layers = layerKernels(heap.memory);
+  const { gemm, layers } = simdKernels(backend);
   const total = slots.reduce((sum, s) => sum + s.size, 0);
 
   return {
@@ -79,7 +78,7 @@ export function createCnnStep(backend: BackendWasm, variableShapes: number[][]):
         gemm.conv3x3FilterGrad(p(p1), p(dh2), at(grad, w2), batch, S1, S1, C1, C2);
         // The input gradient is the convolution of dh2 with the filter turned around.
         const turned = heap.alloc([3, 3, C2, C1]);
-        turnFilter(slice(weights, w2), heap.f32(turned), C1, C2);
+        turnFilter(slice(weights, w2), heap.f32(turned), w2.shape);
         const dp1 = heap.alloc([batch, S1, S1, C1]);
         gemm.conv3x3(p(dh2), p(turned), 0, p(dp1), batch, S1, S1, C2, C1, 0);
         const dh1 = heap.alloc([batch, SIDE, SIDE, C1]);
@@ -93,20 +92,6 @@ export function createCnnStep(backend: BackendWasm, variableShapes: number[][]):
       }
     },
   };
-}
-
-/**
- * The 3×3 filter [kh, kw, in, out] flipped in both spatial axes with in and out swapped: what
- * a 'same' convolution of the output gradient needs to give the input gradient.
- */
-function turnFilter(filter: Float32Array, out: Float32Array, inChannels: number, outChannels: number): void {
-  for (let t = 0; t < 9; t++) {
-    const from = (8 - t) * inChannels * outChannels;
-    const to = t * outChannels * inChannels;
-    for (let i = 0; i < inChannels; i++) {
-      for (let o = 0; o < outChannels; o++) out[to + o * inChannels + i] = filter[from + i * outChannels + o];
-    }
-  }
 }
 
 /**

@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { gemmKernels } from '../simd/gemm.js';
-import { layerKernels } from '../simd/layers.js';
+import { simdKernels } from '../simd/index.js';
 import { PROBABILITY_EPSILON } from '../vae.js';
 import { columnSums } from './cnn-step.js';
 import { WasmHeap } from './wasm-heap.js';
@@ -45,8 +44,7 @@ export function createVaeStep(backend: BackendWasm, variableShapes: number[][]):
   const slots = layoutWeights('vae', VAE_SHAPES, variableShapes);
   const [we, be, wMu, bMu, wLv, bLv, wd, bd, wp, bp] = slots;
   const heap = new WasmHeap(backend);
-  const gemm = gemmKernels(heap.memory);
-  const layers = layerKernels(heap.memory);
+  const { gemm, layers } = simdKernels(backend);
   const total = slots.reduce((sum, s) => sum + s.size, 0);
   const heads = new Float32Array(HIDDEN * HEADS + HEADS);
 

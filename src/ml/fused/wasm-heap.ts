@@ -1,10 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-
-/** The wasm backend's module as built by Emscripten, whose exports include its memory. */
-interface EmscriptenExports {
-  asm?: { memory?: WebAssembly.Memory };
-}
+import { heapOffset, simdKernels } from '../simd/index.js';
 
 /**
  * Tensors on the tfjs wasm heap that one training step allocates and frees together, with the
@@ -16,11 +12,7 @@ export class WasmHeap {
   private readonly owned: tf.TensorInfo[] = [];
 
   constructor(readonly backend: BackendWasm) {
-    const memory = (backend.wasm as unknown as EmscriptenExports).asm?.memory;
-    if (!(memory instanceof WebAssembly.Memory)) {
-      throw new Error('this tfjs wasm backend does not expose its memory (Module.asm.memory)');
-    }
-    this.memory = memory;
+    this.memory = simdKernels(backend).memory;
   }
 
   /** A new, uninitialised tensor; 'bool' holds one byte an element. */
@@ -43,9 +35,7 @@ export class WasmHeap {
 
   /** The byte offset of `info`'s data in `memory`. */
   ptr(info: tf.TensorInfo): number {
-    const data = this.backend.dataIdMap.get(info.dataId);
-    if (data === undefined) throw new Error('tensor is not on the wasm heap');
-    return data.memoryOffset;
+    return heapOffset(this.backend, info);
   }
 
   f32(info: tf.TensorInfo): Float32Array {

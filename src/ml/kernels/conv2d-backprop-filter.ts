@@ -3,7 +3,17 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { filterGradByPatches } from './conv2d-backprop-filter-im2col.js';
 import { filterGradByShiftedRows } from './conv2d-backprop-filter-shifted.js';
 import { swapOuterInner } from './layout.js';
-import { allocate, convolve, heapView, release, transpose, zeros, type WasmKernelArgs } from './wasm-calls.js';
+import { heapOffset, simdKernels } from '../simd/index.js';
+import {
+  allocate,
+  convolve,
+  heapView,
+  isSame3x3,
+  release,
+  transpose,
+  zeros,
+  type WasmKernelArgs,
+} from './wasm-calls.js';
 
 /**
  * Below this many input channels the convolution route wastes most of XNNPACK's output tile
@@ -13,9 +23,10 @@ const MIN_CHANNELS_FOR_CONVOLUTION = 8;
 
 /**
  * Conv2DBackpropFilter (the weight gradient of a convolution), which the stock wasm backend
- * lacks. Three routes, all on XNNPACK:
+ * lacks. A 3×3 'same' convolution (the CNN's two layers) runs on our SIMD kernel, which reads
+ * x and dy in place; three other routes run on XNNPACK:
  * - stride 1, output as large as the input ('same'): im2col by shifted bulk copies and a matrix
- *   product (`filterGradByShiftedRows`), the CNN's two layers;
+ *   product (`filterGradByShiftedRows`);
  * - other stride-1 cases: a forward convolution with x as the filter,
  *
  *   dW[kh, kw, ci, co] = Σ_{b, oh, ow} dy[b, oh, ow, co] · x[b, oh + kh − top, ow + kw − left, ci]
@@ -44,6 +55,22 @@ export function conv2DBackpropFilter({
     dimRoundingMode,
   );
   const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, padInfo } = geometry;
+  if (isSame3x3(geometry)) {
+    const dw = allocate(backend, filterShape);
+    const at = (t: tf.TensorInfo) => heapOffset(backend, t);
+    const { batchSize, inChannels, outChannels } = geometry;
+    simdKernels(backend).gemm.conv3x3FilterGrad(
+      at(x),
+      at(dy),
+      at(dw),
+      batchSize,
+      inHeight,
+      inWidth,
+      inChannels,
+      outChannels,
+    );
+    return dw;
+  }
   const unitStride = geometry.strideHeight === 1 && geometry.strideWidth === 1;
   if (unitStride && outHeight === inHeight && outWidth === inWidth) {
     return filterGradByShiftedRows(backend, x, dy, geometry);

@@ -1,15 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { allocate, convolve, heapView, release, zeros, type WasmKernelArgs } from './wasm-calls.js';
+import { turnFilter } from './layout.js';
+import { heapOffset, simdKernels } from '../simd/index.js';
+import { allocate, convolve, heapView, isSame3x3, release, zeros, type WasmKernelArgs } from './wasm-calls.js';
 
 /**
- * Conv2DBackpropInput (the input gradient of a convolution) as one forward convolution on
- * XNNPACK, ~10× faster than the stock wasm kernel:
+ * Conv2DBackpropInput (the input gradient of a convolution) as one forward convolution, ~10×
+ * faster than the stock wasm kernel:
  *
  *   dx = conv(dy spread out by the stride, filter flipped in space with in/out channels swapped)
  *
- * padded by filter − 1 − forward padding on each side. With stride 1 and non-negative padding the
- * convolution pads for us; otherwise dy is first spread into a zeroed, padded buffer in JS.
+ * padded by filter − 1 − forward padding on each side. A 3×3 'same' convolution runs on our
+ * SIMD conv3x3 (~1.3× XNNPACK, which repacks the fresh filter every step); others on XNNPACK.
+ * With stride 1 and non-negative padding the convolution pads for us; otherwise dy is first
+ * spread into a zeroed, padded buffer in JS.
  */
 export function conv2DBackpropInput({
   inputs,
@@ -36,7 +40,23 @@ export function conv2DBackpropInput({
 
   const flipped = flipFilter(backend, filter); // [kh, kw, co, ci]
   let dx: tf.TensorInfo;
-  if (strideHeight === 1 && strideWidth === 1 && Math.min(top, left, bottom, right) >= 0) {
+  if (isSame3x3(info)) {
+    dx = allocate(backend, inputShape);
+    const at = (t: tf.TensorInfo) => heapOffset(backend, t);
+    const { batchSize, inChannels, outChannels } = info;
+    simdKernels(backend).gemm.conv3x3(
+      at(dy),
+      at(flipped),
+      0,
+      at(dx),
+      batchSize,
+      inHeight,
+      inWidth,
+      outChannels,
+      inChannels,
+      0,
+    );
+  } else if (strideHeight === 1 && strideWidth === 1 && Math.min(top, left, bottom, right) >= 0) {
     dx = convolve(backend, dy, flipped, [
       [0, 0],
       [top, bottom],
@@ -60,21 +80,11 @@ export function conv2DBackpropInput({
   return dx;
 }
 
-/** [kh, kw, ci, co] → [kh, kw, co, ci] flipped in both spatial axes. */
+/** The filter turned around (see `turnFilter`), as a new tensor. */
 function flipFilter(backend: BackendWasm, filter: tf.TensorInfo): tf.TensorInfo {
   const [kh, kw, ci, co] = filter.shape;
   const out = allocate(backend, [kh, kw, co, ci]);
-  const src = heapView(backend, filter);
-  const dst = heapView(backend, out);
-  for (let y = 0; y < kh; y++) {
-    for (let x = 0; x < kw; x++) {
-      const from = ((kh - 1 - y) * kw + (kw - 1 - x)) * ci * co;
-      const to = (y * kw + x) * co * ci;
-      for (let i = 0; i < ci; i++) {
-        for (let o = 0; o < co; o++) dst[to + o * ci + i] = src[from + i * co + o];
-      }
-    }
-  }
+  turnFilter(heapView(backend, filter), heapView(backend, out), filter.shape);
   return out;
 }
 

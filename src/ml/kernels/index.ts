@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // The stock wasm kernels must be registered before we look them up and replace some of them.
 import '@tensorflow/tfjs-backend-wasm';
 import { batchMatMul } from './batch-mat-mul.js';
+import { conv2D, fusedConv2D } from './conv2d.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { cast, identity } from './identity.js';
@@ -11,6 +12,8 @@ import { asKernelFunc, rememberStock, WASM } from './wasm-calls.js';
 
 /** Our wasm kernels by tfjs kernel name; each file says why it beats (or fills in for) the stock one. */
 const TRAINING_KERNELS: ReadonlyArray<[string, tf.KernelFunc]> = [
+  ['Conv2D', asKernelFunc(conv2D)],
+  ['FusedConv2D', asKernelFunc(fusedConv2D)],
   ['Conv2DBackpropFilter', asKernelFunc(conv2DBackpropFilter)],
   ['Conv2DBackpropInput', asKernelFunc(conv2DBackpropInput)],
   ['MaxPoolGrad', asKernelFunc(maxPoolGrad)],

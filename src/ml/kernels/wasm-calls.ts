@@ -87,3 +87,23 @@ export function convolve(
 ): tf.TensorInfo {
   return runWasm('Conv2D', backend, { x, filter }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] });
 }
+
+/**
+ * Whether `info` describes a 3×3, stride-1, undilated convolution padded by one pixel on every
+ * side: the case of our SIMD conv3x3 kernels, the CNN's layers among them.
+ */
+export function isSame3x3(info: tf.backend_util.Conv2DInfo): boolean {
+  const { filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
+  return (
+    filterHeight === 3 &&
+    filterWidth === 3 &&
+    strideHeight === 1 &&
+    strideWidth === 1 &&
+    dilationHeight === 1 &&
+    dilationWidth === 1 &&
+    padInfo.top === 1 &&
+    padInfo.bottom === 1 &&
+    padInfo.left === 1 &&
+    padInfo.right === 1
+  );
+}
