@@ -12,6 +12,7 @@ import {
   FlatAdam,
   vaeLoss,
 } from '../src/ml/index.js';
+import { allFinite } from '../src/ml/gradients.js';
 import { relativeError, useBackend } from './helpers/backends.js';
 
 describe('models', () => {
@@ -81,6 +82,23 @@ describe('models', () => {
     tf.dispose([images, noise]);
     vae.encoder.dispose();
     vae.decoder.dispose();
+  });
+
+  it('allFinite finds a NaN or an infinity anywhere, and passes the largest finite floats', () => {
+    const FLOAT32_MAX = 3.4028234663852886e38;
+    for (const length of [1, 3, 4, 5, 9, 1000]) {
+      const values = new Float32Array(length).fill(FLOAT32_MAX);
+      assert.equal(allFinite(values), true, `${length} × the largest float32`);
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        for (const at of new Set([0, Math.floor(length / 2), length - 1])) {
+          const spoiled = values.slice();
+          spoiled[at] = bad;
+          assert.equal(allFinite(spoiled), false, `${bad} at ${at} of ${length}`);
+        }
+      }
+    }
+    // Opposite infinities would cancel in a careless sum: they must not.
+    assert.equal(allFinite(Float32Array.of(1, Infinity, -Infinity, 2)), false);
   });
 
   it('FlatAdam follows the same path as tfjs Adam', () => {

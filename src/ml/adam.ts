@@ -35,7 +35,8 @@ export class FlatAdam {
     const correction1 = 1 - beta1 ** this.step;
     const correction2 = 1 - beta2 ** this.step;
     const stepSize = this.learningRate / correction1;
-    const rootCorrection2 = Math.sqrt(correction2);
+    // A multiplication where the formula divides: division and square root share one slow unit.
+    const inverseRoot2 = 1 / Math.sqrt(correction2);
     const { m, v } = this;
     for (let i = 0; i < params.length; i++) {
       const g = grads[i];
@@ -43,7 +44,7 @@ export class FlatAdam {
       const vi = beta2 * v[i] + (1 - beta2) * g * g;
       m[i] = mi;
       v[i] = vi;
-      params[i] -= (stepSize * mi) / (Math.sqrt(vi) / rootCorrection2 + epsilon);
+      params[i] -= (stepSize * mi) / (Math.sqrt(vi) * inverseRoot2 + epsilon);
     }
   }
 }

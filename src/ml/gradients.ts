@@ -27,7 +27,23 @@ export async function computeGradients(
   return { loss, finite: Number.isFinite(loss) && allFinite(out) };
 }
 
+/**
+ * Whether every value is finite, by summing in float64: a sum of float32 values cannot overflow
+ * there, so it is finite exactly when they all are. Four running sums keep the adds independent,
+ * several times faster than testing each value.
+ */
 export function allFinite(values: Float32Array): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let i = 0;
+  for (; i + 4 <= values.length; i += 4) {
+    a += values[i];
+    b += values[i + 1];
+    c += values[i + 2];
+    d += values[i + 3];
+  }
+  for (; i < values.length; i++) a += values[i];
+  return Number.isFinite(a + b + c + d);
 }
