@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadMnist, type Mnist } from '../src/data/index.js';
+import { createRng, loadMnist, type Mnist } from '../src/data/index.js';
 import {
   classifierLoss,
   createClassifier,
@@ -117,6 +117,29 @@ describe('models', () => {
     assert.ok(relativeError(ours, reference.dataSync()) < 1e-5);
     tf.dispose([reference, target]);
     tfAdam.dispose();
+  });
+
+  it('FlatAdam matches float64 Adam at any length, its four-lane loop and its scalar tail alike', () => {
+    const options = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+    const random = createRng(3);
+    for (const length of [1, 3, 4, 7, 1003]) {
+      const ours = Float32Array.from({ length }, () => random() - 0.5);
+      const expected = Float64Array.from(ours);
+      const [m, v] = [new Float64Array(length), new Float64Array(length)];
+      const adam = new FlatAdam(length, options);
+      for (let step = 1; step <= 5; step++) {
+        const grads = Float32Array.from({ length }, () => random() - 0.5);
+        adam.apply(ours, grads);
+        for (let i = 0; i < length; i++) {
+          m[i] = 0.9 * m[i] + 0.1 * grads[i];
+          v[i] = 0.999 * v[i] + 0.001 * grads[i] ** 2;
+          const mHat = m[i] / (1 - 0.9 ** step);
+          const vHat = v[i] / (1 - 0.999 ** step);
+          expected[i] -= (options.learningRate * mHat) / (Math.sqrt(vHat) + options.epsilon);
+        }
+      }
+      assert.ok(relativeError(ours, expected) < 1e-5, `length ${length}: ${relativeError(ours, expected)}`);
+    }
   });
 
   for (const name of ['cnn', 'vae'] as const) {
