@@ -1,8 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { turnFilter } from './layout.js';
-import { heapOffset, simdKernels } from '../simd/index.js';
-import { allocate, convolve, heapView, isSame3x3, release, zeros, type WasmKernelArgs } from './wasm-calls.js';
+import {
+  allocate,
+  convolve,
+  convolveSame3x3,
+  heapView,
+  isSame3x3,
+  release,
+  zeros,
+  type WasmKernelArgs,
+} from './wasm-calls.js';
 
 /**
  * Conv2DBackpropInput (the input gradient of a convolution) as one forward convolution, ~10×
@@ -41,21 +49,7 @@ export function conv2DBackpropInput({
   const flipped = flipFilter(backend, filter); // [kh, kw, co, ci]
   let dx: tf.TensorInfo;
   if (isSame3x3(info)) {
-    dx = allocate(backend, inputShape);
-    const at = (t: tf.TensorInfo) => heapOffset(backend, t);
-    const { batchSize, inChannels, outChannels } = info;
-    simdKernels(backend).gemm.conv3x3(
-      at(dy),
-      at(flipped),
-      0,
-      at(dx),
-      batchSize,
-      inHeight,
-      inWidth,
-      outChannels,
-      inChannels,
-      0,
-    );
+    dx = convolveSame3x3(backend, dy, flipped);
   } else if (strideHeight === 1 && strideWidth === 1 && Math.min(top, left, bottom, right) >= 0) {
     dx = convolve(backend, dy, flipped, [
       [0, 0],

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { heapOffset, simdKernels } from '../simd/index.js';
-import { allocate, isSame3x3, runWasm, type WasmKernelArgs } from './wasm-calls.js';
+import { convolveSame3x3, isSame3x3, runWasm, type WasmKernelArgs } from './wasm-calls.js';
 
 /**
  * Conv2D and FusedConv2D for 3×3 'same' convolutions (the CNN's layers) on our SIMD conv3x3:
@@ -53,21 +52,5 @@ function convolve3x3(
   );
   const oneBiasPerChannel = bias === undefined || (bias.shape.length === 1 && bias.shape[0] === info.outChannels);
   if (!isSame3x3(info) || !oneBiasPerChannel) return undefined;
-  const out = allocate(backend, info.outShape);
-  const at = (t: tf.TensorInfo) => heapOffset(backend, t);
-  const { batchSize, inHeight, inWidth, inChannels, outChannels } = info;
-  const biasAt = bias === undefined ? 0 : at(bias);
-  simdKernels(backend).gemm.conv3x3(
-    at(x),
-    at(filter),
-    biasAt,
-    at(out),
-    batchSize,
-    inHeight,
-    inWidth,
-    inChannels,
-    outChannels,
-    relu ? 1 : 0,
-  );
-  return out;
+  return convolveSame3x3(backend, x, filter, bias, relu);
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { heapOffset, simdKernels } from '../simd/index.js';
 
 /** The backend every kernel in this folder runs on. */
 export const WASM = 'wasm';
@@ -86,6 +87,27 @@ export function convolve(
   pad: tf.backend_util.ExplicitPadding,
 ): tf.TensorInfo {
   return runWasm('Conv2D', backend, { x, filter }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] });
+}
+
+/**
+ * The 3×3 'same' NHWC convolution of x [b, h, w, ci] with filter [3, 3, ci, co] on our SIMD
+ * kernel, plus bias [co] when given, then max(0, ·) when `relu`.
+ */
+export function convolveSame3x3(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  bias?: tf.TensorInfo,
+  relu = false,
+): tf.TensorInfo {
+  const [batch, height, width, inChannels] = x.shape;
+  const outChannels = filter.shape[3];
+  const out = allocate(backend, [batch, height, width, outChannels]);
+  const at = (t: tf.TensorInfo) => heapOffset(backend, t);
+  const biasAt = bias === undefined ? 0 : at(bias);
+  const { gemm } = simdKernels(backend);
+  gemm.conv3x3(at(x), at(filter), biasAt, at(out), batch, height, width, inChannels, outChannels, relu ? 1 : 0);
+  return out;
 }
 
 /**
