@@ -41,49 +41,48 @@ export function createCnnStep(backend: BackendWasm, variableShapes: number[][]):
     gradients(weights, images, labels, out) {
       const batch = labels.length;
       try {
-        const p = (info: tf.TensorInfo) => heap.ptr(info);
-        const at = (info: tf.TensorInfo, slot: WeightSlot) => p(info) + slot.offset * 4;
+        const p = (info: tf.TensorInfo, slot?: WeightSlot) => heap.ptr(info, slot);
         const params = heap.from([total], weights);
         const x = heap.from([batch, SIDE, SIDE, 1], images);
         const grad = heap.alloc([total]);
 
         const h1 = heap.alloc([batch, SIDE, SIDE, C1]);
-        gemm.conv3x3(p(x), at(params, w1), at(params, b1), p(h1), batch, SIDE, SIDE, 1, C1, 1);
+        gemm.conv3x3(p(x), p(params, w1), p(params, b1), p(h1), batch, SIDE, SIDE, 1, C1, 1);
         const p1 = heap.alloc([batch, S1, S1, C1]);
         const arg1 = heap.alloc([batch, S1, S1, C1], 'bool');
         layers.maxPool2x2(p(h1), p(p1), p(arg1), batch, SIDE, SIDE, C1);
         const h2 = heap.alloc([batch, S1, S1, C2]);
-        gemm.conv3x3(p(p1), at(params, w2), at(params, b2), p(h2), batch, S1, S1, C1, C2, 1);
+        gemm.conv3x3(p(p1), p(params, w2), p(params, b2), p(h2), batch, S1, S1, C1, C2, 1);
         const p2 = heap.alloc([batch, FLAT]); // [batch, 7, 7, 64] flattened
         const arg2 = heap.alloc([batch, FLAT], 'bool');
         layers.maxPool2x2(p(h2), p(p2), p(arg2), batch, S1, S1, C2);
         const h3 = heap.alloc([batch, HIDDEN]);
-        gemm.ab(p(p2), at(params, w3), at(params, b3), p(h3), batch, FLAT, HIDDEN, 1);
+        gemm.ab(p(p2), p(params, w3), p(params, b3), p(h3), batch, FLAT, HIDDEN, 1);
         const logits = heap.alloc([batch, CLASSES]);
-        gemm.ab(p(h3), at(params, w4), at(params, b4), p(logits), batch, HIDDEN, CLASSES, 0);
+        gemm.ab(p(h3), p(params, w4), p(params, b4), p(logits), batch, HIDDEN, CLASSES, 0);
 
         const dLogits = heap.alloc([batch, CLASSES]);
         const loss = softmaxCrossEntropy(heap.f32(logits), labels, heap.f32(dLogits));
         columnSums(heap.f32(dLogits), CLASSES, slice(heap.f32(grad), b4));
-        gemm.atb(p(h3), p(dLogits), at(grad, w4), batch, HIDDEN, CLASSES, 0);
+        gemm.atb(p(h3), p(dLogits), p(grad, w4), batch, HIDDEN, CLASSES, 0);
         const dh3 = heap.alloc([batch, HIDDEN]);
-        gemm.abt(p(dLogits), at(params, w4), p(dh3), batch, CLASSES, HIDDEN);
-        layers.reluGradBias(p(dh3), p(h3), at(grad, b3), batch, HIDDEN);
-        gemm.atb(p(p2), p(dh3), at(grad, w3), batch, FLAT, HIDDEN, 0);
+        gemm.abt(p(dLogits), p(params, w4), p(dh3), batch, CLASSES, HIDDEN);
+        layers.reluGradBias(p(dh3), p(h3), p(grad, b3), batch, HIDDEN);
+        gemm.atb(p(p2), p(dh3), p(grad, w3), batch, FLAT, HIDDEN, 0);
         const dp2 = heap.alloc([batch, FLAT]);
-        gemm.abt(p(dh3), at(params, w3), p(dp2), batch, HIDDEN, FLAT);
+        gemm.abt(p(dh3), p(params, w3), p(dp2), batch, HIDDEN, FLAT);
 
         const dh2 = heap.alloc([batch, S1, S1, C2]);
-        layers.maxPool2x2GradRelu(p(dp2), p(arg2), p(h2), p(dh2), at(grad, b2), batch, S1, S1, C2);
-        gemm.conv3x3FilterGrad(p(p1), p(dh2), at(grad, w2), batch, S1, S1, C1, C2);
+        layers.maxPool2x2GradRelu(p(dp2), p(arg2), p(h2), p(dh2), p(grad, b2), batch, S1, S1, C2);
+        gemm.conv3x3FilterGrad(p(p1), p(dh2), p(grad, w2), batch, S1, S1, C1, C2);
         // The input gradient is the convolution of dh2 with the filter turned around.
         const turned = heap.alloc([3, 3, C2, C1]);
         turnFilter(slice(weights, w2), heap.f32(turned), w2.shape);
         const dp1 = heap.alloc([batch, S1, S1, C1]);
         gemm.conv3x3(p(dh2), p(turned), 0, p(dp1), batch, S1, S1, C2, C1, 0);
         const dh1 = heap.alloc([batch, SIDE, SIDE, C1]);
-        layers.maxPool2x2GradRelu(p(dp1), p(arg1), p(h1), p(dh1), at(grad, b1), batch, SIDE, SIDE, C1);
-        gemm.conv3x3FilterGrad(p(x), p(dh1), at(grad, w1), batch, SIDE, SIDE, 1, C1);
+        layers.maxPool2x2GradRelu(p(dp1), p(arg1), p(h1), p(dh1), p(grad, b1), batch, SIDE, SIDE, C1);
+        gemm.conv3x3FilterGrad(p(x), p(dh1), p(grad, w1), batch, SIDE, SIDE, 1, C1);
 
         out.set(heap.f32(grad));
         return loss;
@@ -98,7 +97,7 @@ export function createCnnStep(backend: BackendWasm, variableShapes: number[][]):
  * The batch's mean cross-entropy of softmax(logits) against `labels`, and its gradient with
  * respect to the logits, (softmax − one-hot) / batch, written into `dLogits`.
  */
-export function softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, dLogits: Float32Array): number {
+function softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, dLogits: Float32Array): number {
   const batch = labels.length;
   const classes = logits.length / batch;
   let loss = 0;

@@ -4,7 +4,7 @@ import { simdKernels } from '../simd/index.js';
 import { PROBABILITY_EPSILON } from '../vae.js';
 import { columnSums } from './cnn-step.js';
 import { WasmHeap } from './wasm-heap.js';
-import { layoutWeights, slice } from './weight-layout.js';
+import { layoutWeights, slice, type WeightSlot } from './weight-layout.js';
 
 const PIXELS = 784;
 const HIDDEN = 512;
@@ -52,37 +52,35 @@ export function createVaeStep(backend: BackendWasm, variableShapes: number[][]):
     gradients(weights, images, noise, out) {
       const batch = images.length / PIXELS;
       try {
-        const p = (info: tf.TensorInfo) => heap.ptr(info);
+        const p = (info: tf.TensorInfo, slot?: WeightSlot) => heap.ptr(info, slot);
         const params = heap.from([total], weights);
-        const at = (slot: { offset: number }) => p(params) + slot.offset * 4;
         packHeads(slice(weights, wMu), slice(weights, wLv), slice(weights, bMu), slice(weights, bLv), heads);
         const headWeights = heap.from([heads.length], heads); // [512, 4] then bias [4]
-        const headBias = p(headWeights) + HIDDEN * HEADS * 4;
+        const headBias = heap.ptr(headWeights, { offset: HIDDEN * HEADS });
         const x = heap.from([batch, PIXELS], images);
         const grad = heap.alloc([total]);
-        const gradAt = (slot: { offset: number }) => p(grad) + slot.offset * 4;
 
         const he = heap.alloc([batch, HIDDEN]);
-        gemm.ab(p(x), at(we), at(be), p(he), batch, PIXELS, HIDDEN, 1);
+        gemm.ab(p(x), p(params, we), p(params, be), p(he), batch, PIXELS, HIDDEN, 1);
         const muLv = heap.alloc([batch, HEADS]);
         gemm.ab(p(he), p(headWeights), headBias, p(muLv), batch, HIDDEN, HEADS, 0);
         const z = heap.alloc([batch, LATENT]);
         reparameterise(heap.f32(muLv), noise, heap.f32(z));
         const hd = heap.alloc([batch, HIDDEN]);
-        gemm.ab(p(z), at(wd), at(bd), p(hd), batch, LATENT, HIDDEN, 1);
+        gemm.ab(p(z), p(params, wd), p(params, bd), p(hd), batch, LATENT, HIDDEN, 1);
         const logits = heap.alloc([batch, PIXELS]);
-        gemm.ab(p(hd), at(wp), at(bp), p(logits), batch, HIDDEN, PIXELS, 0);
+        gemm.ab(p(hd), p(params, wp), p(params, bp), p(logits), batch, HIDDEN, PIXELS, 0);
 
         const dLogits = heap.alloc([batch, PIXELS]);
         const bce = binaryCrossEntropy(heap.f32(logits), images, heap.f32(dLogits), batch);
         columnSums(heap.f32(dLogits), PIXELS, slice(heap.f32(grad), bp));
-        gemm.atb(p(hd), p(dLogits), gradAt(wp), batch, HIDDEN, PIXELS, 0);
+        gemm.atb(p(hd), p(dLogits), p(grad, wp), batch, HIDDEN, PIXELS, 0);
         const dhd = heap.alloc([batch, HIDDEN]);
-        gemm.abt(p(dLogits), at(wp), p(dhd), batch, PIXELS, HIDDEN);
-        layers.reluGradBias(p(dhd), p(hd), gradAt(bd), batch, HIDDEN);
-        gemm.atb(p(z), p(dhd), gradAt(wd), batch, LATENT, HIDDEN, 0);
+        gemm.abt(p(dLogits), p(params, wp), p(dhd), batch, PIXELS, HIDDEN);
+        layers.reluGradBias(p(dhd), p(hd), p(grad, bd), batch, HIDDEN);
+        gemm.atb(p(z), p(dhd), p(grad, wd), batch, LATENT, HIDDEN, 0);
         const dz = heap.alloc([batch, LATENT]);
-        gemm.abt(p(dhd), at(wd), p(dz), batch, HIDDEN, LATENT);
+        gemm.abt(p(dhd), p(params, wd), p(dz), batch, HIDDEN, LATENT);
 
         const dMuLv = heap.alloc([batch, HEADS]);
         const kl = klAndHeadGradient(heap.f32(muLv), noise, heap.f32(dz), heap.f32(dMuLv));
@@ -93,8 +91,8 @@ export function createVaeStep(backend: BackendWasm, variableShapes: number[][]):
         unpackHeads(heap.f32(headGrad), slice(g, wMu), slice(g, wLv), slice(g, bMu), slice(g, bLv));
         const dhe = heap.alloc([batch, HIDDEN]);
         gemm.abt(p(dMuLv), p(headWeights), p(dhe), batch, HEADS, HIDDEN);
-        layers.reluGradBias(p(dhe), p(he), gradAt(be), batch, HIDDEN);
-        gemm.atb(p(x), p(dhe), gradAt(we), batch, PIXELS, HIDDEN, 0);
+        layers.reluGradBias(p(dhe), p(he), p(grad, be), batch, HIDDEN);
+        gemm.atb(p(x), p(dhe), p(grad, we), batch, PIXELS, HIDDEN, 0);
 
         out.set(heap.f32(grad));
         return (bce + kl) / batch;

@@ -17,7 +17,9 @@ export class WasmHeap {
 
   /** A new, uninitialised tensor; 'bool' holds one byte an element. */
   alloc(shape: number[], dtype: 'float32' | 'bool' = 'float32'): tf.TensorInfo {
-    return this.adopt(this.backend.makeOutput(shape, dtype));
+    const info = this.backend.makeOutput(shape, dtype);
+    this.owned.push(info);
+    return info;
   }
 
   /** A new float32 tensor holding a copy of `values`. */
@@ -27,22 +29,19 @@ export class WasmHeap {
     return info;
   }
 
-  /** Takes ownership of a tensor a tfjs kernel returned. */
-  adopt(info: tf.TensorInfo): tf.TensorInfo {
-    this.owned.push(info);
-    return info;
-  }
-
-  /** The byte offset of `info`'s data in `memory`. */
-  ptr(info: tf.TensorInfo): number {
-    return heapOffset(this.backend, info);
+  /**
+   * The byte offset of `info`'s data in `memory`, or of the slice of it that `within` (counted in
+   * floats) starts, e.g. one weight tensor's slot in the flat weight vector.
+   */
+  ptr(info: tf.TensorInfo, within: { offset: number } = { offset: 0 }): number {
+    return heapOffset(this.backend, info) + within.offset * Float32Array.BYTES_PER_ELEMENT;
   }
 
   f32(info: tf.TensorInfo): Float32Array {
     return new Float32Array(this.memory.buffer, this.ptr(info), tf.util.sizeFromShape(info.shape));
   }
 
-  /** Frees every tensor allocated or adopted since the last call. */
+  /** Frees every tensor allocated since the last call. */
   releaseAll(): void {
     for (const info of this.owned.splice(0)) this.backend.disposeData(info.dataId);
   }
