@@ -13,8 +13,10 @@
 import { cpus } from 'node:os';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
+import { values } from '../scripts/gpu-check/gradient-cases.js';
 import { createRng } from '../src/data/rng.js';
 import { gemmKernels } from '../src/ml/simd/gemm.js';
+import { TRAINING_SHAPES } from './training-shapes.js';
 
 /** Each timing repeats calls for at least this long… */
 const MIN_ROUND_MS = 60;
@@ -34,34 +36,10 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  ...[
-    [64, 3136, 128],
-    [64, 128, 10],
-    [64, 784, 512],
-    [64, 512, 784],
-    [64, 2, 512],
-    [64, 512, 4],
-  ].map((dims) => ({ kernel: 'atb' as const, dims })),
-  ...[
-    [64, 128, 3136],
-    [64, 10, 128],
-    [64, 784, 512],
-    [64, 512, 2],
-    [64, 512, 4],
-    [64, 4, 512],
-  ].map((dims) => ({ kernel: 'abt' as const, dims })),
-  ...[
-    [64, 784, 512],
-    [64, 512, 784],
-    [64, 512, 4],
-    [64, 2, 512],
-    [64, 3136, 128],
-    [64, 128, 10],
-  ].map((dims) => ({ kernel: 'ab' as const, dims })),
-  ...[
-    [64, 14, 14, 32, 64],
-    [64, 28, 28, 1, 32],
-  ].map((dims) => ({ kernel: 'convdw' as const, dims })),
+  ...TRAINING_SHAPES.atb.map((dims) => ({ kernel: 'atb' as const, dims })),
+  ...TRAINING_SHAPES.abt.map((dims) => ({ kernel: 'abt' as const, dims })),
+  ...TRAINING_SHAPES.ab.map((dims) => ({ kernel: 'ab' as const, dims })),
+  ...TRAINING_SHAPES.convdw.map((dims) => ({ kernel: 'convdw' as const, dims })),
   // The CNN's two convolutions, then the second one's input gradient.
   { kernel: 'conv3x3', dims: [64, 28, 28, 1, 32], fused: true },
   { kernel: 'conv3x3', dims: [64, 14, 14, 32, 64], fused: true },
@@ -92,12 +70,6 @@ function bestMs(call: (i: number) => void, prepare: () => void = () => {}, batch
   return best;
 }
 
-function random(count: number, rng: () => number): Float32Array {
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = rng() * 2 - 1;
-  return out;
-}
-
 /** Operand sizes in floats: [left, right, output, bias]. */
 function sizes({ kernel, dims }: Case): [number, number, number, number] {
   if (isConv(kernel)) {
@@ -122,9 +94,9 @@ function ours(memory: WebAssembly.Memory, c: Case): number {
   const b = a + 4 * left + 64;
   const bias = b + 4 * right + 64;
   const dst = bias + 4 * biasSize + 64;
-  floats.set(random(left, rng), a / 4);
-  floats.set(random(right, rng), b / 4);
-  floats.set(random(biasSize, rng), bias / 4);
+  floats.set(values(rng, [left]), a / 4);
+  floats.set(values(rng, [right]), b / 4);
+  floats.set(values(rng, [biasSize]), bias / 4);
   if (dst + 4 * out > memory.buffer.byteLength) throw new Error('bench memory too small');
   const [d0, d1, d2, d3, d4] = c.dims;
   const fused = c.fused ? 1 : 0;

@@ -8,9 +8,8 @@ import '@tensorflow/tfjs-layers';
 import { registerWasmTrainingKernels } from '../src/ml/kernels/index.js';
 import { createRng } from '../src/data/index.js';
 import { int, pick, values, type Rng } from '../scripts/gpu-check/gradient-cases.js';
+import { assertClose } from './helpers/backends.js';
 
-/** Largest tolerated max|wasm − cpu| / max|cpu|. */
-const TOLERANCE = 1e-4;
 /** Random shapes tried per kernel. */
 const CASES = 40;
 
@@ -28,18 +27,6 @@ async function onBoth(compute: () => tf.Tensor | tf.Tensor[]): Promise<[Float32A
   }
   await tf.setBackend('wasm');
   return [results[0], results[1]];
-}
-
-function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: sizes differ`);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  const error = diff / Math.max(scale, 1e-30);
-  assert.ok(error <= TOLERANCE, `${what}: relative error ${error.toExponential(2)}`);
 }
 
 /** Calls one kernel directly, as the gradient code does. */

@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { int, values, type Rng } from '../scripts/gpu-check/gradient-cases.js';
+import { TRAINING_SHAPES } from '../bench/training-shapes.js';
 import { createRng } from '../src/data/rng.js';
 import { gemmKernels } from '../src/ml/simd/gemm.js';
+import { assertClose } from './helpers/backends.js';
 
-/** Largest tolerated max|kernel − reference| / max|reference|. */
-const TOLERANCE = 1e-4;
 /** Floats between the arrays a case places, all of which must survive the kernel untouched. */
 const GAP = 24;
 /** A bit pattern no kernel computes (a NaN payload), for the gaps and the output's old contents. */
 const GUARD = 0x7fc0_dead;
 
-type Rng = () => number;
-
 const memory = new WebAssembly.Memory({ initial: 256 }); // 16 MiB: the largest case needs ~12 MiB
 const kernels = gemmKernels(memory);
-
-/** Values in ±[0.1, 1]: never zero, so a kernel that drops a term cannot pass by accident. */
-function values(rng: Rng, count: number): Float32Array {
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = (rng() < 0.5 ? -1 : 1) * (0.1 + 0.9 * rng());
-  return out;
-}
-
-const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
 
 /**
  * Lays `inputs` out in the test memory, `shift` bytes past 16-byte alignment with guard gaps
@@ -62,18 +52,6 @@ function run(
     if (words[i] !== before[i]) assert.fail(`wrote outside the output, ${i - out} floats from its start`);
   }
   return floats.slice(out, out + outCount);
-}
-
-function assertClose(actual: Float32Array, expected: Float64Array, what: string): void {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  const error = diff / Math.max(scale, 1e-30);
-  // A NaN (an unwritten guard) makes `error` NaN, which fails the comparison too.
-  assert.ok(error <= TOLERANCE, `${what}: relative error ${error.toExponential(2)}`);
 }
 
 /** Edge sizes around the 4- and 8-wide tiles, and one shape in four unaligned by 4, 8 or 12 bytes. */
@@ -126,20 +104,13 @@ function convReference(
 describe('SIMD matrix kernels match a float64 reference', () => {
   test('atb: C (+)= Aᵀ·B', () => {
     const rng = createRng(11);
-    const real = [
-      [64, 3136, 128],
-      [64, 128, 10],
-      [64, 784, 512],
-      [64, 512, 784],
-      [64, 2, 512],
-      [64, 512, 4],
-    ].map((dims) => ({ dims, shift: 4 }));
+    const real = TRAINING_SHAPES.atb.map((dims) => ({ dims, shift: 4 }));
     for (const [index, { dims, shift }] of [...smallShapes(rng, 120, 3), ...real].entries()) {
       const [n, m, p] = dims;
       const accumulate = index % 2;
-      const a = values(rng, n * m);
-      const b = values(rng, n * p);
-      const old = values(rng, m * p);
+      const a = values(rng, [n * m]);
+      const b = values(rng, [n * p]);
+      const old = values(rng, [m * p]);
       const expected = new Float64Array(m * p);
       if (accumulate) expected.set(old);
       for (let k = 0; k < n; k++) {
@@ -157,23 +128,16 @@ describe('SIMD matrix kernels match a float64 reference', () => {
 
   test('ab: C = A·B (+ bias, then ReLU)', () => {
     const rng = createRng(12);
-    const real = [
-      [64, 784, 512],
-      [64, 512, 784],
-      [64, 512, 4],
-      [64, 2, 512],
-      [64, 3136, 128],
-      [64, 128, 10],
-    ].map((dims) => ({ dims, shift: 8 }));
+    const real = TRAINING_SHAPES.ab.map((dims) => ({ dims, shift: 8 }));
     // k runs in blocks of 256, so some inner sizes straddle block edges.
     const long = [255, 256, 257, 600].map((n) => ({ dims: [int(rng, 1, 9), n, int(rng, 1, 20)], shift: 0 }));
     for (const [index, { dims, shift }] of [...smallShapes(rng, 120, 3), ...long, ...real].entries()) {
       const [m, n, p] = dims;
       const withBias = index % 2 === 1;
       const relu = (index >> 1) % 2;
-      const a = values(rng, m * n);
-      const b = values(rng, n * p);
-      const bias = values(rng, p);
+      const a = values(rng, [m * n]);
+      const b = values(rng, [n * p]);
+      const bias = values(rng, [p]);
       const expected = new Float64Array(m * p);
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < p; j++) {
@@ -191,18 +155,11 @@ describe('SIMD matrix kernels match a float64 reference', () => {
 
   test('abt: C = A·Bᵀ', () => {
     const rng = createRng(13);
-    const real = [
-      [64, 128, 3136],
-      [64, 10, 128],
-      [64, 784, 512],
-      [64, 512, 2],
-      [64, 512, 4],
-      [64, 4, 512],
-    ].map((dims) => ({ dims, shift: 12 }));
+    const real = TRAINING_SHAPES.abt.map((dims) => ({ dims, shift: 12 }));
     for (const { dims, shift } of [...smallShapes(rng, 120, 3), ...real]) {
       const [m, n, p] = dims;
-      const a = values(rng, m * n);
-      const b = values(rng, p * n);
+      const a = values(rng, [m * n]);
+      const b = values(rng, [p * n]);
       const expected = new Float64Array(m * p);
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < p; j++) {
@@ -227,13 +184,12 @@ describe('SIMD matrix kernels match a float64 reference', () => {
     cases.push(
       { dims: [1, 1, 1, 1, 1], shift: 0 },
       { dims: [2, 5, 5, 32, 64], shift: 4 },
-      { dims: [64, 14, 14, 32, 64], shift: 4 },
-      { dims: [64, 28, 28, 1, 32], shift: 8 },
+      ...TRAINING_SHAPES.convdw.map((dims, i) => ({ dims, shift: 4 * (i + 1) })),
     );
     for (const { dims, shift } of cases) {
       const [batch, height, width, cin, cout] = dims;
-      const x = values(rng, batch * height * width * cin);
-      const dy = values(rng, batch * height * width * cout);
+      const x = values(rng, [batch * height * width * cin]);
+      const dy = values(rng, [batch * height * width * cout]);
       const expected = new Float64Array(9 * cin * cout);
       for (let b = 0; b < batch; b++) {
         for (let y = 0; y < height; y++) {
@@ -258,7 +214,7 @@ describe('SIMD matrix kernels match a float64 reference', () => {
         }
       }
       // dw starts as random values: the kernel must overwrite, not accumulate.
-      const got = run(shift, [x, dy], 9 * cin * cout, values(rng, 9 * cin * cout), ([px, pdy], pdw) =>
+      const got = run(shift, [x, dy], 9 * cin * cout, values(rng, [9 * cin * cout]), ([px, pdy], pdw) =>
         kernels.conv3x3FilterGrad(px, pdy, pdw, batch, height, width, cin, cout),
       );
       assertClose(got, expected, `conv3x3FilterGrad ${JSON.stringify(dims)} shift=${shift}`);
@@ -285,9 +241,9 @@ describe('SIMD matrix kernels match a float64 reference', () => {
       const [batch, height, width, cin, cout] = dims;
       const withBias = index % 2 === 1;
       const relu = (index >> 1) % 2;
-      const x = values(rng, batch * height * width * cin);
-      const w = values(rng, 9 * cin * cout);
-      const bias = values(rng, cout);
+      const x = values(rng, [batch * height * width * cin]);
+      const w = values(rng, [9 * cin * cout]);
+      const bias = values(rng, [cout]);
       const expected = convReference(x, w, withBias ? bias : null, dims, relu === 1);
       // y starts as guard bits, so an output the kernel skips shows up as a NaN.
       const got = run(shift, [x, w, bias], expected.length, null, ([px, pw, pbias], py) =>
@@ -305,8 +261,8 @@ describe('SIMD matrix kernels match a float64 reference', () => {
       [2, 6, 6, 32, 64],
     ]) {
       const [batch, height, width, cin, cout] = dims;
-      const w = values(rng, 9 * cin * cout);
-      const dy = values(rng, batch * height * width * cout);
+      const w = values(rng, [9 * cin * cout]);
+      const dy = values(rng, [batch * height * width * cout]);
       // dx[b, r, c, ci] = Σ dy[b, r', c', co] · w[kh, kw, ci, co] over the outputs (r', c') whose
       // tap (kh, kw) reads x[b, r, c]: r = r' + kh − 1, c = c' + kw − 1.
       const expected = new Float64Array(batch * height * width * cin);
@@ -345,8 +301,8 @@ describe('SIMD matrix kernels match a float64 reference', () => {
 
   test('zero sizes give zeros, the bias, or leave the output as it was', () => {
     const rng = createRng(15);
-    const old = values(rng, 6);
-    const bias = values(rng, 3);
+    const old = values(rng, [6]);
+    const bias = values(rng, [3]);
     assertClose(
       run(0, [], 6, old, (_, pc) => kernels.atb(0, 0, pc, 0, 2, 3, 1)),
       Float64Array.from(old),

@@ -4,10 +4,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's node bundle registers no gradients; tfjs-layers' bundle does, on import.
 import '@tensorflow/tfjs-layers';
+import { int, values, type Rng } from '../scripts/gpu-check/gradient-cases.js';
 import { createRng } from '../src/data/rng.js';
 import { layerKernels, type LayerKernels } from '../src/ml/simd/layers.js';
 
-type Rng = () => number;
 type Shape = [number, number, number, number];
 
 /** Room for the largest case, the CNN's first block at batch 64 (about 16 MB). */
@@ -19,19 +19,9 @@ const FILL = 0xff;
 /** Largest tolerated |kernel − reference| of a sum, relative to the sum of its terms' magnitudes. */
 const SUM_TOLERANCE = 1e-5;
 
-const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
-const size = (shape: number[]): number => shape.reduce((p, d) => p * d, 1);
-
-/** Values in ±[0.1, 1]: never zero, so a kernel that drops or zeroes a term cannot pass by accident. */
-function values(rng: Rng, n: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = (rng() < 0.5 ? -1 : 1) * (0.1 + 0.9 * rng());
-  return out;
-}
-
 /** Values from {±0.5, ±1}: pooling windows then hold equal maxima, and ReLU outputs tie at 0 and above. */
-function tiedValues(rng: Rng, n: number): Float32Array {
-  return values(rng, n).map((v) => Math.sign(v) * (v * v > 0.3 ? 1 : 0.5));
+function tiedValues(rng: Rng, shape: number[]): Float32Array {
+  return values(rng, shape).map((v) => Math.sign(v) * (v * v > 0.3 ? 1 : 0.5));
 }
 
 const relu = (z: Float32Array): Float32Array => z.map((v) => Math.max(v, 0));
@@ -216,7 +206,7 @@ describe('max_pool_2x2', () => {
     const rng = createRng(11);
     for (const shape of poolShapes(rng, true)) {
       for (const draw of [values, tiedValues]) {
-        const x = draw(rng, size(shape));
+        const x = draw(rng, shape);
         const expected = maxPoolReference(x, shape);
         const { y, argmax } = maxPool(kernels, x, shape);
         assertSame(y, expected.y, `y ${shape} ${draw.name}`);
@@ -228,7 +218,7 @@ describe('max_pool_2x2', () => {
   test("matches tfjs's cpu maxPool", () => {
     const rng = createRng(12);
     for (const shape of poolShapes(rng, false)) {
-      const x = values(rng, size(shape));
+      const x = values(rng, shape);
       const expected = tf.tidy(() => tf.maxPool(tf.tensor4d(x, shape), 2, 2, 'valid').dataSync() as Float32Array);
       assertSame(maxPool(kernels, x, shape).y, expected, `y ${shape}`);
     }
@@ -241,9 +231,9 @@ describe('max_pool_2x2_grad_relu', () => {
     for (const shape of poolShapes(rng, true)) {
       const [batch, height, width, channels] = shape;
       const pooled = batch * (height / 2) * (width / 2) * channels;
-      const dy = values(rng, pooled);
+      const dy = values(rng, [pooled]);
       const argmax = new Uint8Array(pooled).map(() => int(rng, 0, 3));
-      const act = relu(values(rng, size(shape)));
+      const act = relu(values(rng, shape));
       const expected = poolGradReference(dy, argmax, act, shape);
       const { dx, dbias } = poolGrad(kernels, dy, argmax, act, shape);
       assertSame(dx, expected.dx, `dx ${shape}`);
@@ -255,9 +245,9 @@ describe('max_pool_2x2_grad_relu', () => {
     const rng = createRng(22);
     const shapes = poolShapes(rng, false);
     for (const [index, shape] of shapes.entries()) {
-      const z = (index % 3 === 0 ? tiedValues : values)(rng, size(shape));
+      const z = (index % 3 === 0 ? tiedValues : values)(rng, shape);
       const pooledShape: Shape = [shape[0], shape[1] / 2, shape[2] / 2, shape[3]];
-      const w = values(rng, size(pooledShape));
+      const w = values(rng, pooledShape);
       const [expectedDx, expectedDbias] = tf.tidy(() => {
         const loss = (input: tf.Tensor) =>
           tf.sum(tf.mul(tf.maxPool(tf.relu(input as tf.Tensor4D), 2, 2, 'valid'), tf.tensor4d(w, pooledShape)));
@@ -281,8 +271,8 @@ describe('relu_grad_bias', () => {
     for (const cols of [1, 3, 4, 5, 10, 33, 64, 128, 512]) shapes.push([int(rng, 1, 5), cols]);
     shapes.push([64, 128], [64, 10], [64, 512]);
     for (const [rows, cols] of shapes) {
-      const dh = values(rng, rows * cols);
-      const act = relu(values(rng, rows * cols));
+      const dh = values(rng, [rows, cols]);
+      const act = relu(values(rng, [rows, cols]));
       const expected = reluGradReference(dh, act, cols);
       const arena = new Arena();
       const pdh = arena.f32(dh, true);
