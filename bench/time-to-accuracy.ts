@@ -46,7 +46,8 @@ export async function timeToAccuracy(
       for (let b = 0; b < batches.length; b++) {
         engine.setLearningRate(learningRateAt('cnn', { epoch, step, totalSteps }));
         const start = performance.now();
-        await engine.step(batches[b], step++);
+        await engine.step(batches[b], epoch);
+        step += 1;
         trainMs += performance.now() - start;
         const endOfEpoch = b + 1 === batches.length;
         if (run.reachedAt === undefined && ((b + 1) % options.evalEvery === 0 || endOfEpoch)) {

@@ -8,7 +8,8 @@ import { createTask, type TrainTask } from '../src/ml/tasks.js';
 import { relativeError, useBackend } from './helpers/backends.js';
 
 const SEED = 5;
-const NOISE_KEY = 11;
+/** The epoch both passes draw the VAE's noise for: the same ε on both sides. */
+const EPOCH = 11;
 
 /** The model's initial weights, with its zero biases made random so that no term vanishes. */
 async function startingWeights(params: FlatParameters): Promise<Float32Array> {
@@ -43,7 +44,7 @@ describe('hand-written training passes on the wasm heap', () => {
         const weights = await startingWeights(params);
         params.write(weights);
         const expected = new Float32Array(params.size);
-        const want = await computeGradients(reference, params, weights, indices, NOISE_KEY, expected);
+        const want = await computeGradients(reference, params, weights, indices, EPOCH, expected);
         const shapes = reference.variables.map((v) => ({ name: v.name, size: v.size }));
         dispose(reference);
 
@@ -53,7 +54,7 @@ describe('hand-written training passes on the wasm heap', () => {
         const got = new Float32Array(params.size).fill(NaN);
         // The pass allocates on the backend directly, below tfjs's tensor count: ask the backend.
         const buffers = tf.backend().numDataIds();
-        const loss = task.fusedGradients(weights, indices, NOISE_KEY, got);
+        const loss = task.fusedGradients(weights, indices, EPOCH, got);
         assert.equal(tf.backend().numDataIds(), buffers, 'every heap buffer is freed');
         dispose(task);
 

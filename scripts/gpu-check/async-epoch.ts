@@ -30,7 +30,7 @@ export async function trainEpochAsync(
     const started = now();
     for (const [step, indices] of batches.entries()) {
       stepper.adam.learningRate = learningRateAt('cnn', { epoch: 1, step, totalSteps: batches.length });
-      const loss = await stepper.step(indices, step);
+      const loss = await stepper.step(indices, 1);
       if (Number.isNaN(loss)) throw new Error(`loss diverged at step ${step}`);
       lossSum += loss * indices.length;
     }

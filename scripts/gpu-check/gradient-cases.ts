@@ -114,7 +114,7 @@ function modelCase(rng: Rng, model: ModelName): GradientCase {
     gradients() {
       const task = createTask(model, digits, seed);
       try {
-        const { value, grads } = tf.variableGrads(() => task.batchLoss(indices, 0), task.variables);
+        const { value, grads } = tf.variableGrads(() => task.batchLoss(indices, 1), task.variables);
         value.dispose();
         return task.variables.map((v) => grads[v.name]);
       } finally {

@@ -3,7 +3,7 @@ import type { FlatParameters } from './parameters.js';
 import type { TrainTask } from './tasks.js';
 
 /**
- * The loss of the batch at `indices` and its gradients, written flat into `out`. `finite`
+ * The loss of the batch at `indices` in `epoch` and its gradients, written flat into `out`. `finite`
  * is false when the loss or any gradient is NaN or infinite: a finite loss can hide NaN
  * weights, because ReLU and max-pool in XNNPACK map NaN to a number. The task's hand-written
  * pass takes the flat `weights`; otherwise autograd runs on the variables, which must hold
@@ -14,14 +14,14 @@ export async function computeGradients(
   params: FlatParameters,
   weights: Float32Array,
   indices: Int32Array,
-  noiseKey: number,
+  epoch: number,
   out: Float32Array,
 ): Promise<{ loss: number; finite: boolean }> {
   if (task.fusedGradients !== undefined) {
-    const loss = task.fusedGradients(weights, indices, noiseKey, out);
+    const loss = task.fusedGradients(weights, indices, epoch, out);
     return { loss, finite: Number.isFinite(loss) && allFinite(out) };
   }
-  const { value, grads } = tf.variableGrads(() => task.batchLoss(indices, noiseKey), task.variables);
+  const { value, grads } = tf.variableGrads(() => task.batchLoss(indices, epoch), task.variables);
   // The loss and the gradients are read together: one wait for the backend, not two.
   const [[loss]] = await Promise.all([value.data(), params.collect(grads, out)]).finally(() => value.dispose());
   return { loss, finite: Number.isFinite(loss) && allFinite(out) };

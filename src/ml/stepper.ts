@@ -7,11 +7,12 @@ import type { TrainTask } from './tasks.js';
 export interface Stepper {
   readonly adam: FlatAdam;
   /**
-   * Computes the batch's loss and gradients and, only if both are finite, applies Adam.
+   * Computes the loss and gradients of the training images at `indices` in 1-based `epoch`
+   * (which keys the VAE's noise) and, only if both are finite, applies Adam.
    * Resolves to the loss, or NaN when a gradient was not finite, so the caller decides what
    * a diverged step means.
    */
-  step(indices: Int32Array, step: number): Promise<number>;
+  step(indices: Int32Array, epoch: number): Promise<number>;
   /** Brings the task's variables up to date, for evaluating or saving them. */
   sync(): void;
 }
@@ -30,8 +31,8 @@ export async function createStepper(task: TrainTask): Promise<Stepper> {
   };
   return {
     adam,
-    async step(indices, step) {
-      const { loss, finite } = await computeGradients(task, params, flat, indices, step, grads);
+    async step(indices, epoch) {
+      const { loss, finite } = await computeGradients(task, params, flat, indices, epoch, grads);
       if (!finite) return NaN;
       adam.apply(flat, grads);
       stale = true;

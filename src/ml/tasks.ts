@@ -5,20 +5,24 @@ import { gatherLabels, gatherNormalised, gatherUnit, IMAGE_SIDE, IMAGE_SIZE, typ
 import type { ModelName } from '../config.js';
 import { createCnnStep, createVaeStep } from './fused/index.js';
 import { classifierLoss, createClassifier } from './cnn.js';
-import { createVae, readAndDispose, vaeLoss, type Vae } from './vae.js';
+import { createVae, vaeLoss, type Vae } from './vae.js';
+import { exampleNoise } from './noise.js';
 import { classifierCorrect, vaeNegElboSum, type PartialMetric } from './evaluate.js';
 
 /** What the training loop needs to know about one model, whichever it is. */
 export interface TrainTask {
   name: ModelName;
   variables: tf.Variable[];
-  /** Loss of the batch of training images at `indices`; `step` varies the VAE's noise. */
-  batchLoss(indices: Int32Array, step: number): tf.Scalar;
+  /**
+   * Loss of the batch of training images at `indices` (indices into the training set) in
+   * 1-based `epoch`; the two key the VAE's noise (see noise.ts).
+   */
+  batchLoss(indices: Int32Array, epoch: number): tf.Scalar;
   /**
    * The same loss, with its gradient written flat into `out`, computed by a hand-written pass
    * from flat `weights` rather than from the variables. Present on the wasm backend only.
    */
-  fusedGradients?(weights: Float32Array, indices: Int32Array, step: number, out: Float32Array): number;
+  fusedGradients?(weights: Float32Array, indices: Int32Array, epoch: number, out: Float32Array): number;
   /** The test metric summed over test images [start, end); reads are awaited (see evaluate.ts). */
   evaluate(test: DigitSet, start?: number, end?: number): Promise<PartialMetric>;
   /** The layers models to save, keyed by their folder name. */
@@ -88,7 +92,7 @@ function cnnTask(train: DigitSet, seed: number): TrainTask {
       });
     },
     fusedGradients: fused
-      ? (weights, indices, _step, out) =>
+      ? (weights, indices, _epoch, out) =>
           fused.gradients(weights, gatherNormalised(train, indices), gatherLabels(train, indices), out)
       : undefined,
     evaluate: (test, start, end) => classifierCorrect(model, test, start, end),
@@ -100,21 +104,20 @@ function vaeTask(train: DigitSet, seed: number): TrainTask {
   const vae: Vae = createVae({ latentDim: 2, seed });
   const variables = [...trainableVariables(vae.encoder), ...trainableVariables(vae.decoder)];
   const fused = onWasm() ? createVaeStep(tf.backend() as BackendWasm, shapesOf(variables)) : undefined;
-  // The reparameterisation noise of a step: the same on every path, so they train alike.
-  const noise = (count: number, step: number) =>
-    readAndDispose(tf.randomNormal([count, vae.latentDim], 0, 1, 'float32', seed * 7919 + step));
+  // Keyed by image, not by batch: the same on every path and every split into shards, so they train alike.
+  const noise = (indices: Int32Array, epoch: number) => exampleNoise(seed, epoch, indices, vae.latentDim);
   return {
     name: 'vae',
     variables,
-    batchLoss(indices, step) {
+    batchLoss(indices, epoch) {
       return tf.tidy(() => {
         const x = tf.tensor2d(gatherUnit(train, indices), [indices.length, IMAGE_SIZE]);
-        return vaeLoss(vae, x, tf.tensor2d(noise(indices.length, step), [indices.length, vae.latentDim]));
+        return vaeLoss(vae, x, tf.tensor2d(noise(indices, epoch), [indices.length, vae.latentDim]));
       });
     },
     fusedGradients: fused
-      ? (weights, indices, step, out) =>
-          fused.gradients(weights, gatherUnit(train, indices), noise(indices.length, step), out)
+      ? (weights, indices, epoch, out) =>
+          fused.gradients(weights, gatherUnit(train, indices), noise(indices, epoch), out)
       : undefined,
     evaluate: (test, start, end) => vaeNegElboSum(vae, test, seed, start, end),
     parts: { encoder: vae.encoder, decoder: vae.decoder },

@@ -84,7 +84,7 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
         if (signal?.aborted) return done('cancelled');
         const indices = batches[b];
         engine.setLearningRate(learningRateAt(model, { epoch, step, totalSteps }, options.learningRate));
-        const loss = await engine.step(indices, step);
+        const loss = await engine.step(indices, epoch);
         if (Number.isNaN(loss)) {
           throw new TrainingError(
             `${model}: training diverged (loss or gradients became NaN or infinite) in epoch ${epoch}, ` +

@@ -13,10 +13,11 @@ export interface TrainEngine {
   readonly workers: number;
   setLearningRate(learningRate: number): void;
   /**
-   * One optimiser step on the training images at `indices`. Returns the batch's mean loss,
+   * One optimiser step on the training images at `indices` (indices into the training set)
+   * in 1-based `epoch`, which with them keys the VAE's noise. Returns the batch's mean loss,
    * or NaN when the loss or a gradient was not finite (then the weights are left unchanged).
    */
-  step(indices: Int32Array, step: number): Promise<number>;
+  step(indices: Int32Array, epoch: number): Promise<number>;
   /** Metrics on the whole test set. */
   evaluate(): Promise<TestMetrics>;
   /** Writes the current weights as `modelsDir/<model>/` (atomically). */
@@ -40,5 +41,8 @@ export function splitEvenly(count: number, parts: number): [number, number][] {
   ]);
 }
 
-/** Noise seeds of different shards of one step must differ, or replicas would draw the same noise. */
+/**
+ * The most replicas, and so shards of a batch, one engine runs: each holds a whole model and a
+ * gradient slot of its own, and threads beyond the cores only contend.
+ */
 export const MAX_SHARDS = 64;

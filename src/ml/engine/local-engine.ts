@@ -17,7 +17,7 @@ export async function createLocalEngine(data: Mnist, options: EngineOptions): Pr
     setLearningRate(learningRate) {
       stepper.adam.learningRate = learningRate;
     },
-    step: (indices, step) => stepper.step(indices, step),
+    step: (indices, epoch) => stepper.step(indices, epoch),
     async evaluate() {
       stepper.sync();
       return combineMetrics([await task.evaluate(data.test)]);

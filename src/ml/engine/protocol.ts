@@ -20,7 +20,7 @@ export type WorkerRequest =
       range: [number, number];
       publish: boolean;
     }
-  | { type: 'step'; version: number; indices: Int32Array; noiseKey: number }
+  | { type: 'step'; version: number; indices: Int32Array; epoch: number }
   | { type: 'update'; weights: number[]; learningRate: number }
   | { type: 'evaluate'; version: number; start: number; end: number }
   | { type: 'save'; version: number; modelsDir: string; metadata: ModelMetadata };
