@@ -109,14 +109,17 @@ describe('training engines', () => {
           const start = many.events[0];
           assert.ok(start.event === 'start' && start.workers === workers);
           // Each shard sums its gradient in its own order, so float32 rounding differs in the last
-          // bits (about 1e-7 of a value); after 16 Adam steps the curves agree to about 1e-8..1e-6.
-          // Noise drawn per shard, as before, moved the VAE's epoch loss by ~1e-3 of its value.
+          // bits (about 1e-7 of a value); after 16 Adam steps the losses agree to about 3e-8.
+          // Noise drawn per shard, as before, moved the VAE's batch losses by 1e-2..4e-2 here.
           const loss = relativeError(losses(many.events), losses(one.events));
           assert.ok(loss < TOLERANCE, `${workers} workers: batch losses differ by ${loss} (relative)`);
           const figures = relativeError(epochFigures(many.events), epochFigures(one.events));
           assert.ok(figures < TOLERANCE, `${workers} workers: epoch loss and test metric differ by ${figures}`);
           const weights = relativeError(many.weights, one.weights);
-          assert.ok(weights < 1e-3, `${workers} workers: weights differ by ${weights} (relative)`);
+          // Adam divides by √v, so a rounding-level change in a near-zero gradient can move that
+          // weight by up to a step size: 2e-4 of the largest weight here (VAE), 2e-6 (CNN), and
+          // 0.6 with per-shard noise.
+          assert.ok(weights < 1e-2, `${workers} workers: weights differ by ${weights} (relative)`);
         }
       });
     }
