@@ -47,6 +47,7 @@ export {
   type NewName,
   type ModelStamp,
 } from './named-numbers.js';
+export { nameKey, nameProblem, normaliseName, visibleName, MAX_NAME_LENGTH } from './number-name.js';
 
 // Files
 export { writeFileAtomically, FileWriteError } from './atomic-write.js';
