@@ -47,7 +47,6 @@ export {
   type NewName,
   type ModelStamp,
 } from './named-numbers.js';
-export { nameKey, nameProblem, normaliseName, visibleName, MAX_NAME_LENGTH } from './number-name.js';
 
 // Files
 export { writeFileAtomically, FileWriteError } from './atomic-write.js';

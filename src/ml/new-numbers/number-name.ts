@@ -6,7 +6,7 @@
  */
 
 /** Long enough for a made-up word, short enough for a gallery caption. */
-export const MAX_NAME_LENGTH = 32;
+const MAX_NAME_LENGTH = 32;
 
 /** More marks than this on one letter stack up out of the caption's line. */
 const MAX_MARKS_IN_A_ROW = 3;
@@ -32,9 +32,9 @@ export function normaliseName(raw: string): string {
 
 /**
  * Why a {@link normaliseName normalised} name cannot be used, in one line;
- * undefined when it can: it must be non-empty, at most
- * {@link MAX_NAME_LENGTH} characters, and hold no invisible, bidi or
- * unassigned characters nor a pile of combining marks.
+ * undefined when it can: it must be non-empty, at most 32 characters, and
+ * hold no invisible, bidi or unassigned characters nor a pile of combining
+ * marks.
  */
 export function nameProblem(name: string): string | undefined {
   if (name === '') return 'a new number needs a name';
