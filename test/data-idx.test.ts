@@ -157,4 +157,42 @@ describe('parseIdx under fuzzing', () => {
       { numRuns: 100 },
     );
   });
+
+  test(
+    'bit flips and truncations of a valid file, plain or gzipped, through decodeIdx',
+    { timeout: FUZZ_TIMEOUT_MS },
+    async () => {
+      const plain = idxBytes(
+        IDX_IMAGES_MAGIC,
+        [3, 4, 5],
+        Array.from({ length: 60 }, (_, i) => (i * 37) % 256),
+      );
+      const gzipped = new Uint8Array(gzipSync(plain));
+      const corruption = fc.record({
+        gzip: fc.boolean(),
+        flips: fc.array(fc.tuple(fc.nat(), fc.nat(7)), { maxLength: 4 }),
+        cut: fc.option(fc.nat(), { nil: undefined }),
+        expected: fc.constantFrom(undefined, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC),
+      });
+      await fc.assert(
+        fc.asyncProperty(corruption, async ({ gzip, flips, cut, expected }) => {
+          const name = gzip ? `${NAME}.gz` : NAME;
+          let bytes = new Uint8Array(gzip ? gzipped : plain);
+          for (const [at, bit] of flips) bytes[at % bytes.length]! ^= 1 << bit;
+          if (cut !== undefined) bytes = bytes.subarray(0, cut % (bytes.length + 1));
+          let parsed;
+          try {
+            parsed = await decodeIdx(bytes, name, expected);
+          } catch (error) {
+            dataError(/./, name)(error);
+            return;
+          }
+          const elements = parsed.dims.reduce((a, b) => a * b, 1);
+          assert.equal(parsed.data.length, elements);
+          if (flips.length === 0 && cut === undefined) assert.deepEqual(parsed.dims, [3, 4, 5]);
+        }),
+        { numRuns: 400 },
+      );
+    },
+  );
 });

@@ -3,8 +3,18 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
+import fc from 'fast-check';
 import { PNG } from 'pngjs';
-import { decodePngToGray, encodeGrayPng, ImageError, MNIST_SIDE, toMnistDigit } from '../src/data/png-digit.js';
+import { MIN_IMAGE_SIDE, toDigitInput } from '../src/data/digit-input.js';
+import {
+  decodePngToGray,
+  encodeGrayPng,
+  ImageError,
+  MAX_IMAGE_PIXELS,
+  MNIST_SIDE,
+  toMnistDigit,
+  type GrayImage,
+} from '../src/data/png-digit.js';
 
 const IDX_IMAGE_HEADER_BYTES = 16;
 const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE;
@@ -185,3 +195,185 @@ test('a file that is not a PNG gives a one-line ImageError naming it', () => {
     );
   }
 });
+
+/** A PNG of `width`×`height` whose IHDR claims that size, with a tiny valid IDAT: pngjs would allocate for the claim. */
+function pngClaiming(width: number, height: number): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8); // depth 8, greyscale
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.alloc(100))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('a PNG of a few bytes claiming a huge size is refused before it is decoded', { timeout: 10_000 }, () => {
+  for (const [width, height] of [
+    [30_000, 30_000],
+    [MAX_IMAGE_PIXELS + 1, 1],
+    [0xffffffff, 0xffffffff],
+  ] as const) {
+    assert.throws(
+      () => decodePngToGray(pngClaiming(width, height), 'bomb.png'),
+      (error: unknown) =>
+        error instanceof ImageError &&
+        error.message === `bomb.png: ${width}×${height} is more than the 25-megapixel limit for a digit`,
+    );
+  }
+});
+
+/** A GrayImage of a 28×28 digit drawn at `scale`, as `generate --scale` writes it and classify reads it back. */
+function scaledDigit(pixels: Uint8Array, scale: number): GrayImage {
+  return decodePngToGray(encodeGrayPng(pixels, MNIST_SIDE, MNIST_SIDE, scale), 'digit.png');
+}
+
+test('toDigitInput feeds a 28×28 digit, or one drawn at a whole scale, unchanged', () => {
+  const original = firstMnistImage();
+  for (const scale of [1, 2, 5]) {
+    const input = toDigitInput(scaledDigit(original, scale), 'digit.png');
+    assert.equal(input.framing, 'as-is');
+    assert.equal(input.scale, scale);
+    assert.deepEqual(input.pixels, original);
+  }
+});
+
+test('toDigitInput re-frames anything else the MNIST way', () => {
+  const original = firstMnistImage();
+  // One pixel off inside one ×3 block: not a scaled-up 28×28 any more.
+  const gray = scaledDigit(original, 3);
+  gray.gray[14 * 84 + 40] = gray.gray[14 * 84 + 40]! > 0.5 ? 0 : 1;
+  const smudged = toDigitInput(gray, 'digit.png');
+  assert.equal(smudged.framing, 'mnist');
+  assert.deepEqual(smudged.pixels, toMnistDigit(gray.gray, gray.width, gray.height));
+  // A 29×29 canvas, and a 56×28 one, are not MNIST's frame.
+  for (const [width, height] of [
+    [29, 29],
+    [56, 28],
+  ]) {
+    const canvas = new Float32Array(width * height);
+    for (let y = 5; y < 20; y++) canvas[y * width + 12] = 1;
+    const input = toDigitInput({ width, height, gray: canvas }, 'bar.png');
+    assert.equal(input.framing, 'mnist');
+    assert.equal(input.scale, 1);
+  }
+});
+
+test('toDigitInput refuses a blank image and one too small to hold a digit, in one line', () => {
+  const cases: [GrayImage, string][] = [
+    [
+      { width: 28, height: 28, gray: new Float32Array(784) },
+      'x.png: no ink: the image is blank, so there is no digit to classify',
+    ],
+    [
+      { width: 40, height: 30, gray: new Float32Array(1200).fill(0.05) },
+      'x.png: no ink: the image is blank, so there is no digit to classify',
+    ],
+    [{ width: 1, height: 1, gray: new Float32Array([1]) }, 'x.png: 1×1 is too small to hold a digit (at least 8×8)'],
+    [
+      { width: 100, height: 7, gray: new Float32Array(700).fill(1) },
+      'x.png: 100×7 is too small to hold a digit (at least 8×8)',
+    ],
+  ];
+  for (const [image, message] of cases) {
+    assert.throws(
+      () => toDigitInput(image, 'x.png'),
+      (error: unknown) => error instanceof ImageError && error.message === message,
+    );
+  }
+  const smallest = new Float32Array(MIN_IMAGE_SIDE * MIN_IMAGE_SIDE);
+  smallest[3 * MIN_IMAGE_SIDE + 4] = 1;
+  assert.equal(
+    toDigitInput({ width: MIN_IMAGE_SIDE, height: MIN_IMAGE_SIDE, gray: smallest }, 'x.png').framing,
+    'mnist',
+  );
+});
+
+/** The reader's contract: a consistent greyscale image (and a digit or a refusal from it), or an ImageError; nothing else. */
+function checkPngContract(bytes: Uint8Array): void {
+  let image: GrayImage;
+  try {
+    image = decodePngToGray(bytes, 'fuzz.png');
+  } catch (error) {
+    assertOneLineImageError(error);
+    return;
+  }
+  assert.equal(image.gray.length, image.width * image.height);
+  assert.ok(
+    image.gray.every((v) => v >= 0 && v <= 1),
+    'levels in [0, 1]',
+  );
+  try {
+    assert.equal(toDigitInput(image, 'fuzz.png').pixels.length, MNIST_PIXELS);
+  } catch (error) {
+    assertOneLineImageError(error);
+  }
+}
+
+function assertOneLineImageError(error: unknown): void {
+  assert.ok(error instanceof ImageError, `not an ImageError: ${String(error)}`);
+  assert.ok(error.message.startsWith('fuzz.png: ') && !error.message.includes('\n'), error.message);
+}
+
+/** Valid PNGs of each colour type we read, to corrupt. */
+function validPngs(): Buffer[] {
+  const digit = firstMnistImage();
+  return [
+    encodeGrayPng(digit, MNIST_SIDE, MNIST_SIDE),
+    rgbaPng(12, 10, (x, y) => [x * 20, y * 25, 90, x > 5 ? 255 : 40], 6),
+    rgbaPng(9, 11, (x, y) => (inBar(x + 14, y * 4) ? [0, 0, 0, 255] : [255, 255, 255, 255]), 2),
+    palettePng(10, 10, (x, y) => (x === y ? 1 : 0)),
+  ];
+}
+
+/** Sets the CRC of every chunk right again, so a corruption reaches the decoder instead of the CRC check. */
+function fixCrcs(bytes: Uint8Array): Uint8Array {
+  const out = Buffer.from(bytes);
+  for (let at = 8; at + 12 <= out.length;) {
+    const length = out.readUInt32BE(at);
+    if (at + 12 + length > out.length) break;
+    out.writeUInt32BE(crc32(out.subarray(at + 4, at + 8 + length)), at + 8 + length);
+    at += 12 + length;
+  }
+  return out;
+}
+
+const FUZZ_TIMEOUT_MS = 30_000;
+const pngs = validPngs();
+const aPng = fc.nat(pngs.length - 1).map((i) => pngs[i]!);
+
+test('PNG reader under fuzzing: random bytes, with or without a PNG signature', { timeout: FUZZ_TIMEOUT_MS }, () => {
+  const signed = fc.uint8Array({ maxLength: 200 }).map((rest) => new Uint8Array([...pngs[0]!.subarray(0, 8), ...rest]));
+  fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), signed), checkPngContract), { numRuns: 300 });
+});
+
+test('PNG reader under fuzzing: every truncation of a valid file', { timeout: FUZZ_TIMEOUT_MS }, () => {
+  fc.assert(
+    fc.property(aPng, fc.nat(), (png, cut) => checkPngContract(png.subarray(0, cut % (png.length + 1)))),
+    { numRuns: 300 },
+  );
+});
+
+test(
+  'PNG reader under fuzzing: bit flips and byte writes, with CRCs left wrong or set right',
+  { timeout: FUZZ_TIMEOUT_MS },
+  () => {
+    const corruption = fc.record({
+      png: aPng,
+      flips: fc.array(fc.tuple(fc.nat(), fc.nat(7)), { minLength: 1, maxLength: 6 }),
+      writes: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+      fixCrc: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(corruption, ({ png, flips, writes, fixCrc }) => {
+        const bytes = Buffer.from(png);
+        for (const [at, bit] of flips) bytes[at % bytes.length]! ^= 1 << bit;
+        for (const [at, value] of writes) bytes[at % bytes.length] = value;
+        checkPngContract(fixCrc ? fixCrcs(bytes) : bytes);
+      }),
+      { numRuns: 400 },
+    );
+  },
+);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
+import { encodeGrayPng } from '../src/data/png-digit.js';
 import { IMAGE_SIZE, loadMnist, MNIST_MEAN, MNIST_STD, NUM_CLASSES, type Mnist } from '../src/data/index.js';
 import {
   classifyImages,
@@ -40,6 +41,9 @@ const TEST_IMAGES = 2000;
 const GRID = 32;
 const TOP = 8;
 const SEED = 3;
+
+/** How far the CNN's probabilities may move when a glyph's float pixels are stored as 8-bit PNG levels. */
+const ROUND_TRIP_SLACK = 0.02;
 
 /** Rounding slack between decoding a point in a scan batch and decoding it alone. */
 const FLOAT_SLACK = 1e-4;
@@ -241,6 +245,88 @@ describe('discovering new numbers', () => {
       assert.equal(text.code, 0, text.stderr);
       assert.match(text.stdout, /^Scanned 8×8 points/);
       assert.match(text.stdout, /Passed: unnameable \d+/);
+    });
+
+    it('a glyph discover reports is just as unnameable to classify after generate writes it out', async () => {
+      const found = await runCli([
+        'discover',
+        '--models-dir',
+        modelsDir,
+        '--grid',
+        String(GRID),
+        '--top',
+        '5',
+        '--json',
+      ]);
+      assert.equal(found.code, 0, found.stderr);
+      const [{ candidates }] = jsonLines(found.stdout) as unknown as Discovery[];
+      assert.ok(candidates.length > 0, 'the scan finds something to check');
+      const dir = temp('roundtrip');
+      for (const [i, candidate] of candidates.entries()) {
+        const answers = [];
+        for (const scale of [1, 4]) {
+          const file = path.join(dir, `glyph-${i}-x${scale}.png`);
+          const z = `--z=${candidate.z[0]},${candidate.z[1]}`;
+          const made = await runCli([
+            'generate',
+            z,
+            '--out',
+            file,
+            '--scale',
+            String(scale),
+            '--models-dir',
+            modelsDir,
+          ]);
+          assert.equal(made.code, 0, made.stderr);
+          const result = await runCli(['classify', file, '--json', '--models-dir', modelsDir]);
+          assert.equal(result.code, 0, result.stderr);
+          const [answer] = jsonLines(result.stdout) as [{ framing: string; scale: number; probabilities: number[] }];
+          assert.equal(answer.framing, 'as-is');
+          assert.equal(answer.scale, scale);
+          answers.push(answer.probabilities);
+          // The PNG holds 8-bit levels where discover classified floats; nothing else differs.
+          for (const guess of candidate.guesses) {
+            assert.ok(
+              Math.abs(answer.probabilities[guess.digit]! - guess.probability) < ROUND_TRIP_SLACK,
+              `glyph ${i} at ×${scale}: classify gives ${guess.digit} ${answer.probabilities[guess.digit]}, discover ${guess.probability}`,
+            );
+          }
+          assert.ok(Math.max(...answer.probabilities) < 0.5 + ROUND_TRIP_SLACK, `glyph ${i} stays unnameable`);
+        }
+        assert.deepEqual(answers[0], answers[1], 'the scale a glyph is written at changes nothing');
+      }
+      const text = await runCli(['classify', path.join(dir, 'glyph-0-x4.png'), '--models-dir', modelsDir]);
+      assert.match(
+        text.stdout.split('\n')[1]!,
+        /fed as it is: a 28×28 drawn at ×4 image is taken to be framed already/,
+      );
+    });
+
+    it('a blank or tiny image is refused in one line with exit code 1, not named a digit', async () => {
+      const dir = temp('blank');
+      const cases: [string, Buffer, string][] = [
+        [
+          'black.png',
+          encodeGrayPng(new Uint8Array(28 * 28), 28, 28, 2),
+          'no ink: the image is blank, so there is no digit to classify',
+        ],
+        [
+          'white.png',
+          encodeGrayPng(new Uint8Array(300 * 200).fill(255), 300, 200),
+          'no ink: the image is blank, so there is no digit to classify',
+        ],
+        ['dot.png', encodeGrayPng(new Uint8Array([255]), 1, 1), '1×1 is too small to hold a digit (at least 8×8)'],
+      ];
+      for (const [name, png, why] of cases) {
+        const file = path.join(dir, name);
+        writeFileSync(file, png);
+        for (const json of [[], ['--json']]) {
+          const result = await runCli(['classify', file, ...json, '--models-dir', modelsDir]);
+          assert.equal(result.code, 1, name);
+          if (json.length === 0) assert.equal(result.stderr, `mnist-tui: ${file}: ${why}\n`);
+          else assert.equal(jsonLines(result.stdout)[0]!.message, `${file}: ${why}`);
+        }
+      }
     });
 
     it('manifold writes an n×n PNG of digits', async () => {

@@ -229,6 +229,66 @@ describe('names store', () => {
     assert.equal(existsSync(path.join(dir, NAMED_NUMBERS_FILE)), false);
   });
 
+  it('refuses bidi overrides, zero-width and other invisible characters, naming the code point', async () => {
+    const dir = temp();
+    const bad: [string, RegExp][] = [
+      ['ab\u202Ecd', /cannot hold control characters or invisible, bidi or unassigned ones \(found U\+202E\)/],
+      ['ab\u200Bcd', /found U\+200B/],
+      ['ab\uFEFFcd', /found U\+FEFF/],
+      ['ab\u00A0cd', /found U\+00A0/],
+      ['ab\u3164cd', /found U\+3164/], // a Hangul filler: a letter that draws nothing
+      ['ab\uE000', /found U\+E000/], // private use
+      ['ab\u0378', /found U\+0378/], // unassigned
+      ['\u0301abc', /combining mark/],
+      ['a\u0301\u0302\u0303\u0304\u0306', /combining mark/],
+    ];
+    for (const [name, message] of bad) {
+      await assert.rejects(saveNamedNumber(dir, { name, z: [0, 0], vae: VAE_METADATA }), (error: Error) => {
+        assert.ok(error instanceof NamedNumberError, JSON.stringify(name));
+        assert.match(error.message, message, JSON.stringify(name));
+        assert.ok(!/[\u200B\u202E\uFEFF]/.test(error.message), 'the message itself holds nothing hidden');
+        return true;
+      });
+    }
+    assert.equal(existsSync(path.join(dir, NAMED_NUMBERS_FILE)), false);
+  });
+
+  it('names that look alike are one name: Unicode form, case folding and compatibility forms', async () => {
+    const dir = temp();
+    const saved = await saveNamedNumber(dir, { name: 'Caf\u00E9  Stra\u00DFe', z: [0, 0], vae: VAE_METADATA });
+    assert.equal(saved[0].name, 'Café Straße', 'NFC, with one space between words');
+    for (const alike of ['Cafe\u0301 Straße', 'CAFÉ STRASSE', 'café strasse', '\uFF23afé Straße']) {
+      await assert.rejects(saveNamedNumber(dir, { name: alike, z: [1, 1], vae: VAE_METADATA }), {
+        message: 'the name "Café Straße" is taken',
+      });
+    }
+    await saveNamedNumber(dir, { name: 'ΣΟΦΟΣ', z: [1, 1], vae: VAE_METADATA });
+    await assert.rejects(saveNamedNumber(dir, { name: 'σοφος', z: [2, 2], vae: VAE_METADATA }), /is taken/);
+    await saveNamedNumber(dir, { name: '数字 ٣ 😀', z: [2, 2], vae: VAE_METADATA });
+    assert.deepEqual(
+      (await loadNamedNumbers(dir)).map((n) => n.name),
+      ['Café Straße', 'ΣΟΦΟΣ', '数字 ٣ 😀'],
+    );
+  });
+
+  it('names saved before these rules still load, hidden characters spelt out, and stay as saved', async () => {
+    const dir = temp();
+    const file = path.join(dir, NAMED_NUMBERS_FILE);
+    const old = (name: string) => ({ name, z: [0, 0], vae: { ...VAE_METADATA }, namedAt: '2025-01-01T00:00:00Z' });
+    const numbers = [old('abcd'), old('ab\u200Bcd'), old('\u202Edcba')];
+    writeFileSync(file, JSON.stringify({ format: 'mnist-tui new numbers', version: 1, numbers }));
+    assert.deepEqual(
+      (await loadNamedNumbers(dir)).map((n) => n.name),
+      ['abcd', 'ab<U+200B>cd', '<U+202E>dcba'],
+    );
+    await assert.rejects(saveNamedNumber(dir, { name: 'AB\u200Bcd', z: [1, 1], vae: VAE_METADATA }), /found U\+200B/);
+    await assert.rejects(saveNamedNumber(dir, { name: 'ABCD', z: [1, 1], vae: VAE_METADATA }), /"abcd" is taken/);
+    const all = await saveNamedNumber(dir, { name: 'Efg', z: [1, 1], vae: VAE_METADATA });
+    assert.equal(all[2].name, '<U+202E>dcba');
+    const stored = JSON.parse(readFileSync(file, 'utf8')).numbers.map((n: { name: string }) => n.name);
+    assert.deepEqual(stored, ['abcd', 'ab\u200Bcd', '\u202Edcba', 'Efg'], 'old names are written back unchanged');
+  });
+
   it('a damaged file is one clear line naming it, and is never overwritten', async () => {
     const valid = { format: 'mnist-tui new numbers', version: 1, numbers: [] as unknown[] };
     const entry = { name: 'A', z: [0, 0], vae: { ...VAE_METADATA }, namedAt: '2025-01-01T00:00:00Z' };

@@ -237,6 +237,24 @@ describe('New numbers', () => {
     }
   });
 
+  it('a name with a hidden character is refused in one line, shown spelt out while typed, and not saved', async () => {
+    const modelsDir = await mkdtemp(path.join(tmpdir(), 'mnist-tui-names-'));
+    try {
+      const real = createMlServices({ backend: 'cpu', dataDir: undefined, limit: undefined, modelsDir });
+      const services = { loadNamedNumbers: real.loadNamedNumbers, saveNamedNumber: real.saveNamedNumber };
+      const { stdin, store, screen } = await gallery({ services, modelsDir, display: ASCII });
+      stdin.type('n', 'a', 'b', '\u202E', 'c', 'd');
+      assert.match(await screen(), /Name: ab<U\+202E>cd_ {2}Enter saves/);
+      stdin.type('\r');
+      await waitFor(() => /found U\+202E/.test(store.getState().message ?? ''), 'the refusal');
+      assert.ok(!(store.getState().message ?? '').includes('\n'));
+      assert.equal(store.getState().numbers.naming, 'ab\u202Ecd', 'a refused name stays open to fix');
+      assert.deepEqual(await loadNamedNumbers(modelsDir), []);
+    } finally {
+      await rm(modelsDir, { recursive: true, force: true });
+    }
+  });
+
   it('the TensorFlow.js services scan with the saved models, reporting both stages between yields', async () => {
     const modelsDir = await mkdtemp(path.join(tmpdir(), 'mnist-tui-scan-'));
     try {

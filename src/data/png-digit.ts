@@ -15,7 +15,20 @@ const DIGIT_BOX_SIDE = 20;
 const FRAME_CENTRE = MNIST_SIDE / 2;
 
 /** Pixels at or below this level (in [0, 1]) are background, not ink, when finding the digit. */
-const INK_THRESHOLD = 0.1;
+export const INK_THRESHOLD = 0.1;
+
+/**
+ * The most pixels a PNG may claim: a 25-megapixel photo of a digit still
+ * loads, while a file of a few bytes that claims 30000×30000 is refused
+ * before pngjs allocates gigabytes for it.
+ */
+export const MAX_IMAGE_PIXELS = 25_000_000;
+
+/** Every PNG starts with these bytes, then its IHDR chunk (length, type, width, height, …). */
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const IHDR_TYPE = [0x49, 0x48, 0x44, 0x52]; // "IHDR"
+const IHDR_TYPE_OFFSET = 12;
+const IHDR_WIDTH_OFFSET = 16;
 
 /** Rec. 601 luma weights: how bright each channel looks. */
 const LUMA_R = 0.299;
@@ -45,15 +58,17 @@ export interface GrayImage {
  * (a dark digit on paper), the image is inverted, and levels are stretched
  * so the border's median (the paper) is black.
  *
- * @throws {ImageError} when `bytes` is not a readable PNG.
+ * @throws {ImageError} when `bytes` is not a readable PNG or claims more than {@link MAX_IMAGE_PIXELS} pixels.
  */
 export function decodePngToGray(bytes: Uint8Array, fileName: string): GrayImage {
+  checkClaimedSize(bytes, fileName);
   let png: PNG;
   try {
     // pngjs always hands back 8-bit RGBA, whatever the file's colour type or depth.
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // Causes from pngjs or zlib may span lines; the CLI promises one.
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
     throw new ImageError(`${fileName}: not a readable PNG (${reason})`, { cause: error });
   }
   const { width, height, data } = png;
@@ -85,6 +100,21 @@ export function decodePngToGray(bytes: Uint8Array, fileName: string): GrayImage 
     for (let i = 0; i < pixelCount; i++) gray[i] = Math.max(0, (gray[i]! - paper) / (1 - paper));
   }
   return { width, height, gray };
+}
+
+/** Refuses a PNG whose header claims too many pixels; anything else malformed is left to pngjs to find. */
+function checkClaimedSize(bytes: Uint8Array, fileName: string): void {
+  if (bytes.length < IHDR_WIDTH_OFFSET + 8) return;
+  if (PNG_SIGNATURE.some((b, i) => bytes[i] !== b) || IHDR_TYPE.some((b, i) => bytes[IHDR_TYPE_OFFSET + i] !== b))
+    return;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = view.getUint32(IHDR_WIDTH_OFFSET);
+  const height = view.getUint32(IHDR_WIDTH_OFFSET + 4);
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new ImageError(
+      `${fileName}: ${width}×${height} is more than the ${MAX_IMAGE_PIXELS / 1e6}-megapixel limit for a digit`,
+    );
+  }
 }
 
 /** The median of the outermost ring of pixels: the colour of the paper the digit is drawn on. */
@@ -226,12 +256,7 @@ function transpose(img: Float32Array, width: number, height: number): Float32Arr
  * Encodes a greyscale image as an 8-bit greyscale PNG, each pixel drawn as a
  * `scale`×`scale` block. Bytes are taken as 0–255; floats as [0, 1] (clamped).
  */
-export function encodeGrayPng(
-  pixels: Uint8Array | Float32Array,
-  width: number,
-  height: number,
-  scale = 1,
-): Buffer {
+export function encodeGrayPng(pixels: Uint8Array | Float32Array, width: number, height: number, scale = 1): Buffer {
   checkSize(pixels.length, width, height);
   if (!Number.isInteger(scale) || scale < 1) {
     throw new RangeError(`PNG scale must be a positive integer, got ${scale}`);

@@ -2,6 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelMetadata } from '../model-store.js';
 import { FileWriteError, writeFileAtomically } from './atomic-write.js';
+import { nameKey, nameProblem, normaliseName, visibleName } from './number-name.js';
 
 /** The names store, beside the models whose latent points it names. */
 export const NAMED_NUMBERS_FILE = 'new-numbers.json';
@@ -10,15 +11,16 @@ export const NAMED_NUMBERS_FILE = 'new-numbers.json';
 const FORMAT = 'mnist-tui new numbers';
 const VERSION = 1;
 
-/** Long enough for a made-up word, short enough for a gallery caption. */
-const MAX_NAME_LENGTH = 32;
-
 /** What identifies a saved model: a retrained one decodes the same point into another glyph. */
 export type ModelStamp = Pick<ModelMetadata, 'model' | 'dataset' | 'trainImages' | 'epochs' | 'seed' | 'date'>;
 
 /** A glyph someone named, with what it takes to decode it again. */
 export interface NamedNumber {
-  /** Unique in the file, compared without regard to case. */
+  /**
+   * Unique in the file, compared without regard to case or Unicode form. A
+   * name saved before the rules of `number-name.ts` that breaks them comes
+   * back with its hidden characters written out as code points.
+   */
   name: string;
   /** The latent point the VAE decodes into this glyph. */
   z: [number, number];
@@ -46,11 +48,17 @@ export class NamedNumberError extends Error {
 }
 
 /**
- * The named numbers in `modelsDir`, oldest first; none when nothing has been named yet.
+ * The named numbers in `modelsDir`, oldest first, fit to print; none when
+ * nothing has been named yet.
  *
  * @throws {NamedNumberError} when the file cannot be read or is not a valid names file
  */
 export async function loadNamedNumbers(modelsDir: string): Promise<NamedNumber[]> {
+  return (await loadStored(modelsDir)).map(printable);
+}
+
+/** The entries exactly as the file holds them, so saving writes old names back unchanged. */
+async function loadStored(modelsDir: string): Promise<NamedNumber[]> {
   const file = path.join(modelsDir, NAMED_NUMBERS_FILE);
   let text: string;
   try {
@@ -68,17 +76,20 @@ export async function loadNamedNumbers(modelsDir: string): Promise<NamedNumber[]
  * file is renamed over the old), so a crash never leaves half a file.
  *
  * @param now time of naming, injected so tests can fix it
- * @returns every named number, the new one last
- * @throws {NamedNumberError} on an empty, over-long or taken name, a point that is not two finite numbers, or a damaged file
+ * @returns every named number, the new one last, as {@link loadNamedNumbers} gives them
+ * @throws {NamedNumberError} on a name `nameProblem` refuses, a taken name, a point that is not two finite numbers, or a damaged file
  */
 export async function saveNamedNumber(modelsDir: string, entry: NewName, now = new Date()): Promise<NamedNumber[]> {
-  const name = checkName(entry.name);
+  const name = normaliseName(entry.name);
+  const problem = nameProblem(name);
+  if (problem !== undefined) throw new NamedNumberError(problem);
   if (entry.z.length !== 2 || !entry.z.every(Number.isFinite)) {
     throw new NamedNumberError(`"${name}" needs a latent point of two finite numbers`);
   }
-  const numbers = await loadNamedNumbers(modelsDir);
-  const taken = numbers.find((n) => n.name.toLowerCase() === name.toLowerCase());
-  if (taken !== undefined) throw new NamedNumberError(`the name "${taken.name}" is taken`);
+  const numbers = await loadStored(modelsDir);
+  const key = nameKey(name);
+  const taken = numbers.find((n) => nameKey(n.name) === key);
+  if (taken !== undefined) throw new NamedNumberError(`the name "${visibleName(taken.name)}" is taken`);
   const added: NamedNumber = {
     name,
     z: [entry.z[0], entry.z[1]],
@@ -100,7 +111,7 @@ export async function saveNamedNumber(modelsDir: string, entry: NewName, now = n
       `${modelsDir}: cannot create: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
-  return all;
+  return all.map(printable);
 }
 
 /** Whether `metadata` describes the very model a stamp was taken from. */
@@ -114,15 +125,10 @@ function stampOf({ model, dataset, trainImages, epochs, seed, date }: ModelStamp
   return { model, dataset, trainImages, epochs, seed, date };
 }
 
-function checkName(raw: string): string {
-  const name = raw.trim();
-  if (name === '') throw new NamedNumberError('a new number needs a name');
-  if ([...name].length > MAX_NAME_LENGTH) {
-    throw new NamedNumberError(`"${name}" is longer than ${MAX_NAME_LENGTH} characters`);
-  }
-  // Control characters would break the one-line messages and the gallery's layout.
-  if (/\p{Cc}/u.test(name)) throw new NamedNumberError('a name cannot hold control characters');
-  return name;
+/** An entry whose name is safe to print, whatever an older version let into the file. */
+function printable(entry: NamedNumber): NamedNumber {
+  const name = visibleName(entry.name);
+  return name === entry.name ? entry : { ...entry, name };
 }
 
 /** Checks every field, so the TUI can trust what it decodes; the first fault is reported. */
@@ -142,8 +148,10 @@ function parseNamedNumbers(file: string, text: string): NamedNumber[] {
     const fault = entryFault(item);
     if (fault !== undefined) throw damaged(`entry ${index + 1}: ${fault}`);
     const entry = item as NamedNumber;
+    // The plain lower-case check every version made, so a file an older version wrote still loads
+    // even where two of its names now count as one (a new name is held to the stricter nameKey).
     const key = entry.name.toLowerCase();
-    if (seen.has(key)) throw damaged(`entry ${index + 1}: the name "${entry.name}" appears twice`);
+    if (seen.has(key)) throw damaged(`entry ${index + 1}: the name "${visibleName(entry.name)}" appears twice`);
     seen.add(key);
     return entry;
   });

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { visibleName } from '../../ml/new-numbers/number-name.js';
 import type { AppState, GalleryItem } from '../app/app-state.js';
 import { pageSize, pageStart, TILE_GAP, tileAt, type GalleryLayout } from '../app/gallery-layout.js';
 import { bar, count, latentPoint, percent, utcMinute } from './format.js';
@@ -77,7 +78,10 @@ function detail(item: GalleryItem | undefined, index: number): string {
 
 function hint(state: AppState): string {
   const { naming, items } = state.numbers;
-  if (naming !== undefined) return `Name: ${naming}${state.display.colour ? '█' : '_'}  Enter saves · Esc cancels`;
+  // Typed text is shown with hidden characters spelt out, so a bidi override cannot turn the line round.
+  if (naming !== undefined) {
+    return `Name: ${visibleName(naming)}${state.display.colour ? '█' : '_'}  Enter saves · Esc cancels`;
+  }
   return items.length > 0 ? 'Enter explores it · n names it · r scans again' : '';
 }
 
