@@ -1,12 +1,6 @@
 import { after, describe, it } from 'node:test';
-import {
-  createController,
-  createStore,
-  initialState,
-  type AppState,
-  type Display,
-  type Store,
-} from '../src/ui/app/index.js';
+import { createController } from '../src/ui/app/index.js';
+import { createStore, initialState, type AppState, type Display, type Store } from '../src/ui/state/index.js';
 import { graphicsLayer, Screen } from '../src/ui/views/index.js';
 import {
   assertSnapshot,

@@ -2,7 +2,7 @@ import { useMemo, useRef } from 'react';
 import { encodeSixel, wrapForTmux } from '../graphics/index.js';
 import type { GraphicsOverlay, OverlayImage } from '../terminal/index.js';
 import { graphicsLayer, type LayerItem } from '../views/index.js';
-import { CANVAS_SIDE, type AppState } from './app-state.js';
+import { CANVAS_SIDE, type AppState } from '../state/index.js';
 
 type DigitItem = Extract<LayerItem, { kind: 'digit' }>;
 

@@ -5,7 +5,7 @@
  * Sixel images are drawn beside Ink (see `GraphicsOverlay`); here they only
  * leave their footprint blank.
  */
-import { CANVAS_SIDE } from '../app/app-state.js';
+import { CANVAS_SIDE } from '../state/index.js';
 import {
   renderAscii,
   renderHalfBlocks,

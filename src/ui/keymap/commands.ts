@@ -5,10 +5,8 @@
 import type { ModelName } from '../../config.js';
 import type { MouseEvent } from '../input/index.js';
 import type { Key } from '../terminal/index.js';
-import { CANVAS_SIDE, VIEWS, type AppState, type LatentPoint, type ViewName } from './app-state.js';
-import { pageStart, slotAt } from './gallery-layout.js';
-import { BIG_STEP, pointAt, SMALL_STEP } from './latent.js';
-import { computeLayout, type Rect } from './layout.js';
+import { BIG_STEP, computeLayout, pageStart, pointAt, slotAt, SMALL_STEP, type Rect } from '../layout/index.js';
+import { CANVAS_SIDE, VIEWS, type AppState, type LatentPoint, type ViewName } from '../state/index.js';
 
 export type Command =
   | { type: 'view'; view: ViewName }

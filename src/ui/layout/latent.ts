@@ -3,7 +3,7 @@
  * terminal cells. The prior is a standard normal, so ±4 holds nearly every
  * encoded image; y grows upwards, as on a plot.
  */
-import type { LatentPoint } from './app-state.js';
+import type { LatentPoint } from '../state/index.js';
 
 /** The map spans [-LATENT_EXTENT, LATENT_EXTENT] on both axes. */
 export const LATENT_EXTENT = 4;
