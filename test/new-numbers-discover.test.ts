@@ -6,6 +6,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 import { IMAGE_SIZE, loadMnist, MNIST_MEAN, MNIST_STD, NUM_CLASSES, type Mnist } from '../src/data/index.js';
+import { glyphSheetLayout } from '../src/images/index.js';
 import {
   classifyImages,
   decodePoints,
@@ -18,7 +19,6 @@ import {
 } from '../src/ml/index.js';
 import {
   discoverNewNumbers,
-  glyphSheetLayout,
   isSameModel,
   latentGrid,
   loadNamedNumbers,

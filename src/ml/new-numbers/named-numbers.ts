@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelMetadata } from '../model-store.js';
-import { FileWriteError, writeFileAtomically } from './atomic-write.js';
+import { FileWriteError, writeFileAtomically } from '../../files/index.js';
 
 /** The names store, beside the models whose latent points it names. */
 export const NAMED_NUMBERS_FILE = 'new-numbers.json';

@@ -3,7 +3,8 @@
  * sixel, colour half blocks or plain characters, its colour depth, and the
  * pixel size of a cell for sizing sixel images.
  */
-import { colourDepth, detectGraphics, type GraphicsProbe, type GraphicsRequest } from '../graphics/index.js';
+import { colourDepth } from '../../render/index.js';
+import { detectGraphics, type GraphicsProbe, type GraphicsRequest } from '../graphics/index.js';
 import type { Display } from '../state/index.js';
 import { FALLBACK_CELL_SIZE, probeCellSize } from '../terminal/index.js';
 import type { AppIo } from './app-io.js';
