@@ -2,7 +2,7 @@
  * The terminal app, `mnist-tui` with no command. Its folders, lowest first;
  * each imports only from those above it in this list:
  *
- * - `graphics`  how this terminal draws digits: detection, sixel, half blocks, characters
+ * - `graphics`  what this terminal can draw (detection), and sixel through tmux
  * - `input`     mouse reports in the input stream
  * - `chart`     the loss chart of the Train view
  * - `terminal`  the terminal around the app: modes, keys, exit signals, pictures beside Ink
