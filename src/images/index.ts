@@ -4,4 +4,4 @@
  * `discover` writes. No models and no terminal here.
  */
 export { createCanvas, drawImage, type GrayCanvas } from './gray-canvas.js';
-export { renderGlyphSheet, glyphSheetLayout, formatLatentPoint, type SheetGlyph } from './glyph-sheet.js';
+export { renderGlyphSheet, glyphSheetLayout, formatLatentPoint } from './glyph-sheet.js';

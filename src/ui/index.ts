@@ -13,5 +13,5 @@
  * - `background` training, encoding and the new-numbers search, off the screen
  * - `app`       the shell: `runApp`, the controller and the hooks that join it all up
  */
-export { runApp, type AppIo, type RunAppOptions } from './app/index.js';
+export { runApp } from './app/index.js';
 export { NOT_A_TERMINAL } from './terminal/index.js';

@@ -3,7 +3,6 @@
  * is quit; `App` connects input to the controller and the state to the
  * screen; the controller carries out commands with the background runners.
  */
-export { runApp, type RunAppOptions } from './run-app.js';
-export type { AppIo } from './app-io.js';
+export { runApp } from './run-app.js';
 export { App } from './App.js';
 export { createController } from './controller.js';
