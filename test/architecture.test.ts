@@ -233,6 +233,19 @@ describe('architecture', () => {
     assert.deepEqual(wrong, [], `imports against the order:\n${describeEdges(wrong)}`);
   });
 
+  it('orders the folders of src/ui as src/ui/index.ts lists them, each importing only those listed before it', () => {
+    const contents = readFileSync(path.join(ROOT, 'src/ui/index.ts'), 'utf8');
+    const order = [...contents.matchAll(/^ \* - `(\w+)`/gm)].map((match) => `src/ui/${match[1]}`);
+    const present = folders('src/ui').filter((dir) => path.posix.dirname(dir) === 'src/ui');
+    assert.deepEqual([...order].sort(), present.sort(), 'the table of contents lists every folder of src/ui');
+    const wrong: [string, string][] = [...entriesOf(src, 'src/ui')].flatMap(([from, targets]) =>
+      [...targets]
+        .filter((to) => order.includes(from) && order.indexOf(to) >= order.indexOf(from))
+        .map((to): [string, string] => [from, to]),
+    );
+    assert.deepEqual(wrong, [], `imports against the listed order:\n${describeEdges(wrong)}`);
+  });
+
   it('keeps tests and benches independent of scripts/', () => {
     const outside = importGraph(['test', 'bench']);
     const wrong: [string, string][] = [...outside].flatMap(([from, targets]) =>
