@@ -5,7 +5,7 @@
 import type { ModelName } from '../../config.js';
 import type { MouseEvent } from '../input/index.js';
 import type { Key } from '../terminal/index.js';
-import { BIG_STEP, computeLayout, pageStart, pointAt, slotAt, SMALL_STEP, type Rect } from '../layout/index.js';
+import { computeLayout, pageStart, pointAt, slotAt, type Rect } from '../layout/index.js';
 import { CANVAS_SIDE, VIEWS, type AppState, type LatentPoint, type ViewName } from '../state/index.js';
 
 export type Command =
@@ -32,6 +32,9 @@ export type Command =
 
 /** Exit code of a quit by Ctrl-C, as a shell reports SIGINT. */
 const CTRL_C_EXIT_CODE = 130;
+/** Explore's cursor step of an arrow key, and of Shift+arrow or a capital hjkl, in latent units. */
+const SMALL_STEP = 0.1;
+const BIG_STEP = 0.5;
 /** How far Shift moves the drawing pen, in pixels. */
 const BIG_PEN_STEP = 4;
 
