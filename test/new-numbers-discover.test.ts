@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 import { encodeGrayPng } from '../src/data/png-digit.js';
 import { IMAGE_SIZE, loadMnist, MNIST_MEAN, MNIST_STD, NUM_CLASSES, type Mnist } from '../src/data/index.js';
+import { glyphSheetLayout } from '../src/images/index.js';
 import {
   classifyImages,
   decodePoints,
@@ -19,7 +20,6 @@ import {
 } from '../src/ml/index.js';
 import {
   discoverNewNumbers,
-  glyphSheetLayout,
   isSameModel,
   latentGrid,
   loadNamedNumbers,

@@ -8,13 +8,12 @@ import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import { encodeGrayPng } from '../src/data/png-digit.js';
+import { formatLatentPoint, glyphSheetLayout, renderGlyphSheet } from '../src/images/index.js';
 import type { ModelMetadata } from '../src/ml/index.js';
 import {
   boxDiagonal,
   coveringBox,
   decisiveShare,
-  formatLatentPoint,
-  glyphSheetLayout,
   inkMass,
   isSameModel,
   keepDistinct,
@@ -22,7 +21,6 @@ import {
   loadNamedNumbers,
   NAMED_NUMBERS_FILE,
   NamedNumberError,
-  renderGlyphSheet,
   saveNamedNumber,
   topTwo,
 } from '../src/ml/new-numbers/index.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { KEY_HELP, type AppState } from '../src/ui/app/index.js';
+import { KEY_HELP } from '../src/ui/keymap/index.js';
+import type { AppState } from '../src/ui/state/index.js';
 import type { TrainEvent } from '../src/ml/events.js';
 import { metadataFor, startApp, waitFor } from './helpers/tui-harness.js';
 

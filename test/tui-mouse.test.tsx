@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { CANVAS_SIDE, computeLayout, pointAt } from '../src/ui/app/index.js';
+import { computeLayout, pointAt } from '../src/ui/layout/index.js';
+import { CANVAS_SIDE } from '../src/ui/state/index.js';
 import { metadataFor, startApp, waitFor } from './helpers/tui-harness.js';
 
 const TRAINED = { cnn: metadataFor('cnn'), vae: metadataFor('vae') };

@@ -5,14 +5,9 @@ import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { createClassifier, createVae, saveModelSet } from '../src/ml/index.js';
 import { loadNamedNumbers, type NamedNumber } from '../src/ml/new-numbers/index.js';
-import {
-  computeLayout,
-  createMlServices,
-  tileAt,
-  TUI_GRID_SIDE,
-  type Display,
-  type ScanProgress,
-} from '../src/ui/app/index.js';
+import { createMlServices, TUI_GRID_SIDE, type ScanProgress } from '../src/ui/background/index.js';
+import { computeLayout, tileAt } from '../src/ui/layout/index.js';
+import type { Display } from '../src/ui/state/index.js';
 import { latentPoint } from '../src/ui/views/format.js';
 import { graphicsLayer } from '../src/ui/views/index.js';
 import {

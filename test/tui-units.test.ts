@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cellOf, LATENT_EXTENT, pointAt } from '../src/ui/app/index.js';
+import { cellOf, LATENT_EXTENT, pointAt } from '../src/ui/layout/index.js';
 import {
   createGraphicsOverlay,
   decodeKeys,

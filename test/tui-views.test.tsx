@@ -1,12 +1,7 @@
+import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import {
-  createController,
-  createStore,
-  initialState,
-  type AppState,
-  type Display,
-  type Store,
-} from '../src/ui/app/index.js';
+import { createController } from '../src/ui/app/index.js';
+import { createStore, initialState, type AppState, type Display, type Store } from '../src/ui/state/index.js';
 import { graphicsLayer, Screen } from '../src/ui/views/index.js';
 import {
   assertSnapshot,
@@ -18,6 +13,7 @@ import {
   TEST_CONFIG,
   waitFor,
 } from './helpers/tui-harness.js';
+import { describeColourMap } from './helpers/colour-map.js';
 
 const ASCII: Display = { ...BLOCKS, graphics: 'ascii', colour: false };
 const SIZES = [
@@ -133,6 +129,23 @@ describe('views at fixed sizes', () => {
   it('a window below 60×20 says it is too small', async () => {
     const { store } = await started(59, 30, BLOCKS);
     assertSnapshot('too-small-59x30', screenOf(store.getState()));
+  });
+
+  it('explore colours each spot of the latent map as its legend colours the digit, 80x24', async () => {
+    // The other snapshots drop colour, and on this map colour is what tells the digits apart.
+    const { store, controller } = await started(80, 24, BLOCKS);
+    controller.run({ type: 'view', view: 'explore' });
+    controller.run({ type: 'move', dx: 1.5, dy: -0.5 });
+    const state = store.getState();
+    const { instance, lastFrame } = renderInk(<Screen state={state} />, 80, 24);
+    unmounts.push(instance.unmount);
+    const legend = lastFrame()
+      .split('\n')
+      .find((line) => line.includes('cursor'));
+    const [map] = graphicsLayer(state);
+    assert.ok(legend !== undefined, 'the legend is on screen');
+    assert.ok(map?.kind === 'text', 'the map is drawn as text');
+    assertSnapshot('explore-colour-80x24', describeColourMap(legend, map.lines));
   });
 
   it('the minimum window, 60×20, still shows the explorer', async () => {

@@ -3,17 +3,19 @@ import assert from 'node:assert/strict';
 import { decode } from 'sixel';
 import {
   colourDepth,
-  detectGraphics,
   encodeSixel,
   grayTo256,
-  GraphicsModeError,
-  parseDeviceAttributes,
   renderAscii,
   renderHalfBlocks,
   SIXEL_GRAY_LEVELS,
   upscale,
-  wrapForTmux,
   type DigitImage,
+} from '../src/render/index.js';
+import {
+  detectGraphics,
+  GraphicsModeError,
+  parseDeviceAttributes,
+  wrapForTmux,
   type GraphicsProbe,
 } from '../src/ui/graphics/index.js';
 

@@ -1,16 +1,15 @@
 import type { Config } from '../config.js';
 import { IMAGE_SIZE, loadMnist } from '../data/index.js';
 import { encodeGrayPng } from '../data/png-digit.js';
+import { writeFileAtomically } from '../files/index.js';
+import { formatLatentPoint, renderGlyphSheet } from '../images/index.js';
 import { decodePoints, initBackend, ModelFileError, type Vae } from '../ml/index.js';
 import {
   DEFAULT_GRID_SIDE,
   DEFAULT_TOP,
   discoverNewNumbers,
-  formatLatentPoint,
   MAX_GRID_SIDE,
-  renderGlyphSheet,
   summariseTestSet,
-  writeFileAtomically,
   type Discovery,
   type NewNumberCandidate,
 } from '../ml/new-numbers/index.js';

@@ -1,9 +1,9 @@
 import type { Config } from '../config.js';
 import { IMAGE_SIDE } from '../data/index.js';
 import { encodeGrayPng } from '../data/png-digit.js';
+import { writeFileAtomically } from '../files/index.js';
 import { decodePoints, initBackend } from '../ml/index.js';
-import { writeFileAtomically } from '../ml/new-numbers/atomic-write.js';
-import { colourDepth, renderAscii, renderHalfBlocks } from '../ui/graphics/index.js';
+import { colourDepth, renderAscii, renderHalfBlocks } from '../render/index.js';
 import { UsageError } from './flags.js';
 import type { CommandOptions } from './io.js';
 import { requireVae } from './saved.js';

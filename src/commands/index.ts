@@ -1,8 +1,8 @@
 import type { Config } from '../config.js';
 import { DataError } from '../data/index.js';
 import { ImageError } from '../data/png-digit.js';
+import { FileWriteError } from '../files/index.js';
 import { BackendError, ModelFileError, TrainingError } from '../ml/index.js';
-import { FileWriteError } from '../ml/new-numbers/index.js';
 import { classifyCommand } from './classify.js';
 import { discoverCommand, type DiscoverFlags } from './discover.js';
 import { evalCommand } from './eval.js';

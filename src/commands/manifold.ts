@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { loadMnist } from '../data/index.js';
 import { encodeGrayPng } from '../data/png-digit.js';
+import { writeFileAtomically } from '../files/index.js';
 import { initBackend, ModelFileError } from '../ml/index.js';
 import {
   coveringBox,
@@ -9,7 +10,6 @@ import {
   MAX_MANIFOLD_SIDE,
   renderManifold,
   summariseTestSet,
-  writeFileAtomically,
 } from '../ml/new-numbers/index.js';
 import { UsageError } from './flags.js';
 import type { CommandOptions } from './io.js';

@@ -1,164 +1,17 @@
 /**
- * The terminal app, `mnist-tui` with no command. In order: make sure there
- * is a terminal, take it over, find out how it draws, start the app with
- * its services, then wait for a quit, a signal or a crash, stop training
- * cleanly, and give the terminal back as it was.
+ * The terminal app, `mnist-tui` with no command. Its folders, lowest first;
+ * each imports only from those above it in this list:
+ *
+ * - `graphics`  what this terminal can draw (detection), and sixel through tmux
+ * - `input`     mouse reports in the input stream
+ * - `chart`     the loss chart of the Train view
+ * - `terminal`  the terminal around the app: modes, keys, exit signals, pictures beside Ink
+ * - `state`     the app state, its reducer and store
+ * - `layout`    screen geometry: where each part of each view goes, for a terminal size
+ * - `keymap`    what keys and mouse reports ask of the app
+ * - `views`     the screens, pure functions of the state
+ * - `background` training, encoding and the new-numbers search, off the screen
+ * - `app`       the shell: `runApp`, the controller and the hooks that join it all up
  */
-import { render } from 'ink';
-import { createElement } from 'react';
-import type { Config } from '../config.js';
-import {
-  App,
-  createController,
-  createMlServices,
-  createStore,
-  initialState,
-  type AppServices,
-  type Display,
-} from './app/index.js';
-import { colourDepth, detectGraphics, type GraphicsProbe, type GraphicsRequest } from './graphics/index.js';
-import {
-  createGraphicsOverlay,
-  EXIT_SIGNALS,
-  FALLBACK_CELL_SIZE,
-  isTerminal,
-  NOT_A_TERMINAL,
-  onExitRequests,
-  openTerminal,
-  probeCellSize,
-} from './terminal/index.js';
-
-/** The process's streams and environment, injectable for tests and benchmarks. */
-export interface AppIo {
-  stdin: NodeJS.ReadStream;
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  env: Readonly<Record<string, string | undefined>>;
-  /** Receives the signals and uncaught errors that end the app. */
-  process: NodeJS.Process;
-}
-
+export { runApp } from './app/index.js';
 export { NOT_A_TERMINAL } from './terminal/index.js';
-
-export interface RunAppOptions {
-  /** `--graphics`; when absent, `MNIST_TUI_GRAPHICS` and then detection decide. */
-  graphics?: GraphicsRequest;
-  /** Replaces some of the TensorFlow.js-backed services (tests inject a trainer and loaders). */
-  services?: Partial<AppServices>;
-  io?: Partial<AppIo>;
-}
-
-/** Ink throttles frames to this rate; 60 keeps a cursor move within one 16 ms frame. */
-const MAX_FPS = 60;
-
-function sizeOf(stdout: NodeJS.WriteStream) {
-  return { columns: stdout.columns || 80, rows: stdout.rows || 24 };
-}
-
-/** Asks the terminal how it draws, before Ink starts reading its input. */
-async function detectDisplay(io: AppIo, forced: GraphicsRequest | undefined): Promise<Display> {
-  const probe: GraphicsProbe = {
-    write: (s) => io.stdout.write(s),
-    onData(cb) {
-      const listener = (chunk: Buffer | string) => cb(chunk.toString());
-      io.stdin.on('data', listener);
-      return () => {
-        io.stdin.off('data', listener);
-        // Hand the stream back paused; Ink reads it through 'readable'.
-        io.stdin.pause();
-      };
-    },
-    env: io.env,
-    forced,
-  };
-  const graphics = await detectGraphics(probe);
-  const cell = graphics === 'sixel' ? await probeCellSize(probe) : FALLBACK_CELL_SIZE;
-  return { graphics, depth: colourDepth(io.env), colour: graphics !== 'ascii', cell, tmux: Boolean(io.env.TMUX) };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
-
-/**
- * Runs the app until it is quit and returns the exit code: 0 after `q`,
- * 128 + the signal's number after Ctrl-C, SIGTERM or SIGHUP, 1 after a crash,
- * 2 when there is no terminal.
- */
-export async function runApp(config: Config, options: RunAppOptions = {}): Promise<number> {
-  const io: AppIo = {
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    process,
-    ...options.io,
-  };
-  if (!isTerminal(io.stdin, io.stdout)) {
-    io.stderr.write(NOT_A_TERMINAL + '\n');
-    return 2;
-  }
-  const terminal = openTerminal(io);
-  // The last resort, for a process.exit from anywhere; restore() runs only once.
-  io.process.on('exit', terminal.restore);
-  // When the terminal goes away (a hang-up), every write fails with EIO. Nothing can be
-  // shown any more, so the app stops, cleanly: what matters then is saving the training.
-  let quit: (code: number) => void = () => {};
-  let outputError: Error | undefined;
-  const onOutputError = (error: Error) => {
-    if (outputError !== undefined) return;
-    outputError = error;
-    io.stderr.write(`mnist-tui: the terminal went away (${error.message}); stopping…\n`);
-    // A hang-up signal usually came first and is already stopping the app; asking again would cut that short.
-    if (!quitting()) quit(1);
-  };
-  let quitting = () => false;
-  io.stdout.on('error', onOutputError);
-  let stopListening = () => {};
-  try {
-    const display = await detectDisplay(io, options.graphics);
-    terminal.enableMouse();
-    const store = createStore(initialState(sizeOf(io.stdout), display, config.modelsDir));
-    const services: AppServices = { ...createMlServices(config), ...options.services };
-    const controller = createController({ store, services, config });
-    quit = (code) => void controller.quit(code);
-    quitting = () => store.getState().quitting;
-    const overlay = createGraphicsOverlay(io.stdout);
-    const ink = render(createElement(App, { store, controller, overlay }), {
-      stdout: overlay.stdout,
-      stdin: io.stdin,
-      stderr: io.stderr,
-      exitOnCtrlC: false,
-      maxFps: MAX_FPS,
-    });
-    const onResize = () => {
-      // Ink erases its last frame by counting lines up from the cursor, which a resize may have moved.
-      ink.clear();
-      terminal.clear();
-      store.dispatch({ type: 'resize', size: sizeOf(io.stdout) });
-    };
-    io.stdout.on('resize', onResize);
-    const crash = (error: unknown) => {
-      ink.unmount();
-      terminal.restore();
-      io.stderr.write(`mnist-tui: crashed: ${errorText(error)}\nStopping training…\n`);
-      quit(1);
-    };
-    stopListening = onExitRequests(io.process, {
-      signal: (name) => quit(EXIT_SIGNALS[name]),
-      crash,
-    });
-    // Ink ends by itself only when rendering threw.
-    ink.waitUntilExit().catch(crash);
-    void controller.boot();
-    const code = await controller.exited;
-    io.stdout.off('resize', onResize);
-    ink.unmount();
-    return code;
-  } finally {
-    stopListening();
-    terminal.restore();
-    io.process.off('exit', terminal.restore);
-    io.stdout.off('error', onOutputError);
-  }
-}

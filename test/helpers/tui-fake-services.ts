@@ -7,7 +7,7 @@ import type { ModelName } from '../../src/config.js';
 import type { DigitSet, Mnist } from '../../src/data/index.js';
 import type { ModelMetadata, SessionOptions, TestMetrics, TrainEvent } from '../../src/ml/index.js';
 import type { NamedNumber, NewNumberCandidate } from '../../src/ml/new-numbers/index.js';
-import type { AppServices, ScanOptions } from '../../src/ui/app/index.js';
+import type { AppServices, ScanOptions } from '../../src/ui/background/index.js';
 
 const SIDE = 28;
 const SIZE = SIDE * SIDE;

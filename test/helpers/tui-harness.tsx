@@ -13,14 +13,9 @@ import type { ReactElement } from 'react';
 import type { Config, ModelName } from '../../src/config.js';
 import type { ModelMetadata } from '../../src/ml/index.js';
 import type { NamedNumber } from '../../src/ml/new-numbers/index.js';
-import {
-  App,
-  createController,
-  createStore,
-  initialState,
-  type AppServices,
-  type Display,
-} from '../../src/ui/app/index.js';
+import { App, createController } from '../../src/ui/app/index.js';
+import type { AppServices } from '../../src/ui/background/index.js';
+import { createStore, initialState, type Display } from '../../src/ui/state/index.js';
 import { graphicsLayer, type LayerItem } from '../../src/ui/views/index.js';
 import { fakeServices } from './tui-fake-services.js';
 

@@ -1,8 +1,9 @@
 /**
  * New numbers: glyphs in the VAE's latent plane that are clean and digit-like
- * yet none of 0–9 to the CNN, the pictures that show them, and the store of
- * the names people give them. No React or Ink here; the TUI and the CLI both
- * call in.
+ * yet none of 0–9 to the CNN, the manifold picture of the whole plane, and
+ * the store of the names people give them. Composing pictures is in
+ * `src/images`, writing files durably in `src/files`. No React or Ink here;
+ * the TUI and the CLI both call in.
  */
 
 // Finding them
@@ -31,10 +32,8 @@ export { decisiveShare, inkMass, topTwo, latentDistance, type DigitGuess } from 
 export { keepDistinct } from './distinct.js';
 export { coveringBox, latentGrid, boxDiagonal, type LatentBox } from './latent-region.js';
 
-// Pictures
-export { renderGlyphSheet, glyphSheetLayout, formatLatentPoint, type SheetGlyph } from './glyph-sheet.js';
+// The plane as one picture
 export { renderManifold } from './manifold.js';
-export type { GrayCanvas } from './gray-canvas.js';
 
 // Names
 export {
@@ -47,6 +46,4 @@ export {
   type NewName,
   type ModelStamp,
 } from './named-numbers.js';
-
-// Files
-export { writeFileAtomically, FileWriteError } from './atomic-write.js';
+export { visibleName } from './number-name.js';

@@ -1,6 +1,6 @@
 import { IMAGE_SIDE, IMAGE_SIZE } from '../../data/index.js';
+import { createCanvas, drawImage, type GrayCanvas } from '../../images/index.js';
 import { decodePoints, type Vae } from '../vae.js';
-import { createCanvas, drawImage, type GrayCanvas } from './gray-canvas.js';
 import { latentGrid, type LatentBox } from './latent-region.js';
 
 /** Points decoded at a time, so a large picture never holds every glyph as a tensor at once. */

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelMetadata } from '../model-store.js';
-import { FileWriteError, writeFileAtomically } from './atomic-write.js';
+import { FileWriteError, writeFileAtomically } from '../../files/index.js';
 import { nameKey, nameProblem, normaliseName, visibleName } from './number-name.js';
 
 /** The names store, beside the models whose latent points it names. */

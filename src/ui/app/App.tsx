@@ -1,10 +1,10 @@
 import { useCallback } from 'react';
 import type { MouseEvent } from '../input/index.js';
+import { keyCommand, mouseCommand } from '../keymap/index.js';
+import type { Store } from '../state/index.js';
 import type { GraphicsOverlay, Key } from '../terminal/index.js';
 import { Screen } from '../views/index.js';
-import { keyCommand, mouseCommand } from './commands.js';
 import type { Controller } from './controller.js';
-import type { Store } from './store.js';
 import { useGraphicsOverlay } from './use-graphics-overlay.js';
 import { useStore } from './use-store.js';
 import { useTerminalInput } from './use-terminal-input.js';

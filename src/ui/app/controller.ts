@@ -7,16 +7,26 @@
  */
 import type { Config, ModelName } from '../../config.js';
 import type { Mnist } from '../../data/index.js';
-import { CANVAS_SIDE, type DrawState, type Guess, type LatentPoint } from './app-state.js';
-import { hasInk, stroke } from './canvas.js';
-import type { Command } from './commands.js';
-import { encodeTestSet } from './encode-test-set.js';
-import { firstLine } from './first-line.js';
-import { clampPoint } from './latent.js';
-import { createNewNumbersRunner } from './new-numbers-runner.js';
-import type { AppServices, ClassifierHandle, VaeHandle } from './services.js';
-import type { Store } from './store.js';
-import { createTrainingRunner } from './training-runner.js';
+import {
+  createNewNumbersRunner,
+  createTrainingRunner,
+  encodeTestSet,
+  firstLine,
+  type AppServices,
+  type ClassifierHandle,
+  type VaeHandle,
+} from '../background/index.js';
+import type { Command } from '../keymap/index.js';
+import { clampPoint } from '../layout/index.js';
+import {
+  CANVAS_SIDE,
+  hasInk,
+  stroke,
+  type DrawState,
+  type Guess,
+  type LatentPoint,
+  type Store,
+} from '../state/index.js';
 
 export interface Controller {
   /** Picks the backend, loads the data and any saved models. */

@@ -1,8 +1,9 @@
 import { useMemo, useRef } from 'react';
-import { encodeSixel, wrapForTmux } from '../graphics/index.js';
+import { encodeSixel } from '../../render/index.js';
+import { wrapForTmux } from '../graphics/index.js';
 import type { GraphicsOverlay, OverlayImage } from '../terminal/index.js';
 import { graphicsLayer, type LayerItem } from '../views/index.js';
-import { CANVAS_SIDE, type AppState } from './app-state.js';
+import { CANVAS_SIDE, type AppState } from '../state/index.js';
 
 type DigitItem = Extract<LayerItem, { kind: 'digit' }>;
 

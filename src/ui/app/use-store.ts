@@ -1,6 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { AppState } from './app-state.js';
-import type { Store } from './store.js';
+import type { AppState, Store } from '../state/index.js';
 
 /** The store's current state; the component renders again whenever it changes. */
 export function useStore(store: Store): AppState {

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
-import type { AppState } from '../app/app-state.js';
-import { GAP, type Layout } from '../app/layout.js';
+import type { AppState } from '../state/index.js';
+import { GAP, type Layout } from '../layout/index.js';
 import { latentPoint, percent } from './format.js';
 import { Lines } from './Lines.js';
 

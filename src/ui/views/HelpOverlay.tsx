@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
-import { KEY_HELP } from '../app/commands.js';
-import { GAP } from '../app/layout.js';
+import { KEY_HELP } from '../keymap/index.js';
+import { GAP } from '../layout/index.js';
 
 type HelpSection = (typeof KEY_HELP)[number];
 

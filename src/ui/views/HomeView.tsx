@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ModelName } from '../../config.js';
-import type { AppState } from '../app/app-state.js';
+import type { AppState } from '../state/index.js';
 import { count, savedModelLine } from './format.js';
 
 const LABEL_WIDTH = 9;

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
-import { visibleName } from '../../ml/new-numbers/number-name.js';
-import type { AppState, GalleryItem } from '../app/app-state.js';
-import { pageSize, pageStart, TILE_GAP, tileAt, type GalleryLayout } from '../app/gallery-layout.js';
+import { visibleName } from '../../ml/new-numbers/index.js';
+import type { AppState, GalleryItem } from '../state/index.js';
+import { pageSize, pageStart, TILE_GAP, tileAt, type GalleryLayout } from '../layout/index.js';
 import { bar, count, latentPoint, percent, utcMinute } from './format.js';
 
 /** Cells of the scan's progress bar. */

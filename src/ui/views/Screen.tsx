@@ -1,6 +1,6 @@
 import { Box } from 'ink';
-import type { AppState } from '../app/app-state.js';
-import { computeLayout } from '../app/layout.js';
+import type { AppState } from '../state/index.js';
+import { computeLayout } from '../layout/index.js';
 import { DrawView } from './DrawView.js';
 import { ExploreView } from './ExploreView.js';
 import { HelpOverlay } from './HelpOverlay.js';

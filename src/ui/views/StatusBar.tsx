@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { AppState } from '../app/app-state.js';
+import type { AppState } from '../state/index.js';
 import { clock, percent } from './format.js';
 
 const HINT = '? help  q quit';

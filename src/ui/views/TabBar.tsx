@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
-import type { ViewName } from '../app/app-state.js';
-import { APP_TITLE, GAP, type Layout } from '../app/layout.js';
+import type { ViewName } from '../state/index.js';
+import { APP_TITLE, GAP, type Layout } from '../layout/index.js';
 
 /** The title and the four tabs, the active one in brackets (and inverse where colour is on). */
 export function TabBar({ view, tabs, colour }: { view: ViewName; tabs: Layout['tabs']; colour: boolean }) {

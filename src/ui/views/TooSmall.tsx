@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
-import type { Size } from '../app/app-state.js';
-import { MIN_COLUMNS, MIN_ROWS } from '../app/layout.js';
+import type { Size } from '../state/index.js';
+import { MIN_COLUMNS, MIN_ROWS } from '../layout/index.js';
 
 /** All there is to say when the window cannot hold the app. */
 export function TooSmall({ size }: { size: Size }) {

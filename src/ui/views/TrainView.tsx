@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ModelName } from '../../config.js';
-import type { AppState, EpochResult, TrainingRun } from '../app/app-state.js';
+import type { AppState, EpochResult, TrainingRun } from '../state/index.js';
 import { renderLossChart } from '../chart/index.js';
 import { bar, clock, count, metric } from './format.js';
 import { Lines } from './Lines.js';

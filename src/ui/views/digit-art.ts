@@ -5,14 +5,9 @@
  * Sixel images are drawn beside Ink (see `GraphicsOverlay`); here they only
  * leave their footprint blank.
  */
-import { CANVAS_SIDE } from '../app/app-state.js';
-import {
-  renderAscii,
-  renderHalfBlocks,
-  type ColourDepth,
-  type DigitImage,
-  type GraphicsMode,
-} from '../graphics/index.js';
+import { renderAscii, renderHalfBlocks, type ColourDepth, type DigitImage } from '../../render/index.js';
+import type { GraphicsMode } from '../graphics/index.js';
+import { CANVAS_SIDE } from '../state/index.js';
 
 /** Plain characters take two columns per pixel, so at scale 1 the digit is halved to fit its footprint. */
 function halve(img: DigitImage): DigitImage {

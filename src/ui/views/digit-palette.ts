@@ -2,7 +2,7 @@
  * One colour per digit for the latent map, far apart in hue so neighbouring
  * clusters stay distinguishable, with the nearest xterm-256 entry of each.
  */
-import type { ColourDepth } from '../graphics/index.js';
+import type { ColourDepth } from '../../render/index.js';
 
 const RGB: [number, number, number][] = [
   [230, 25, 75],

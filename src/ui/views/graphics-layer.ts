@@ -3,10 +3,9 @@
  * as a pure function of the state. They are drawn beside Ink's frame (see
  * `GraphicsOverlay`), in the boxes the views leave blank for them.
  */
-import type { AppState } from '../app/app-state.js';
-import { CANVAS_SIDE } from '../app/app-state.js';
-import { pageSize, pageStart, THUMB_SCALE, tileAt } from '../app/gallery-layout.js';
-import { computeLayout, type Rect } from '../app/layout.js';
+import type { AppState } from '../state/index.js';
+import { CANVAS_SIDE } from '../state/index.js';
+import { computeLayout, pageSize, pageStart, THUMB_SCALE, tileAt, type Rect } from '../layout/index.js';
 import { digitLines } from './digit-art.js';
 import { renderLatentMap, type MapPoints } from './latent-map.js';
 

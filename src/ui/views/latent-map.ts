@@ -4,8 +4,8 @@
  * terminals get two spots per cell (half blocks); plain ones one digit
  * character per cell.
  */
-import type { Display, LatentPoint } from '../app/app-state.js';
-import { cellOf, type Grid } from '../app/latent.js';
+import type { Display, LatentPoint } from '../state/index.js';
+import { cellOf, type Grid } from '../layout/index.js';
 import { digitColour } from './digit-palette.js';
 
 /** Encoded test images: `points` [n*2] and `labels` [n], of which the first `count` are ready. */

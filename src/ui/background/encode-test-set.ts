@@ -4,7 +4,7 @@
  */
 import { unitView, type Mnist } from '../../data/index.js';
 import type { VaeHandle } from './services.js';
-import type { Store } from './store.js';
+import type { Store } from '../state/index.js';
 import { firstLine } from './first-line.js';
 
 /** Test images encoded per slice: about 5 ms each, so keys still answer between slices. */

@@ -9,11 +9,10 @@ import type { Config } from '../../config.js';
 import { IMAGE_SIZE, type Mnist } from '../../data/index.js';
 import type { NamedNumber, NewNumberCandidate } from '../../ml/new-numbers/index.js';
 // The names store on its own: the folder's index would load TensorFlow.js as the app starts.
-import { NAMED_NUMBERS_FILE } from '../../ml/new-numbers/named-numbers.js';
+import { NAMED_NUMBERS_FILE } from '../../ml/new-numbers/index.js';
 import { firstLine } from './first-line.js';
-import { galleryItems } from './gallery.js';
 import type { AppServices, ClassifierHandle, VaeHandle } from './services.js';
-import type { Store } from './store.js';
+import { galleryItems, type Store } from '../state/index.js';
 
 /** Points per side of the app's scan: 16,384 glyphs take seconds, a quarter of the CLI's default. */
 export const TUI_GRID_SIDE = 128;

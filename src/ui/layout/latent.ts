@@ -3,14 +3,10 @@
  * terminal cells. The prior is a standard normal, so ±4 holds nearly every
  * encoded image; y grows upwards, as on a plot.
  */
-import type { LatentPoint } from './app-state.js';
+import type { LatentPoint } from '../state/index.js';
 
 /** The map spans [-LATENT_EXTENT, LATENT_EXTENT] on both axes. */
 export const LATENT_EXTENT = 4;
-
-/** Cursor step of an arrow key, and of Shift+arrow or a capital hjkl. */
-export const SMALL_STEP = 0.1;
-export const BIG_STEP = 0.5;
 
 /** A grid laid over the plane: `columns` × `rows` equal cells. */
 export interface Grid {

@@ -3,20 +3,13 @@
  * themselves from it, and mouse hits and sixel images are placed with the
  * same numbers, so what is drawn and what is clicked always agree.
  */
-import { CANVAS_SIDE, VIEWS, type Size, type ViewName } from './app-state.js';
+import { CANVAS_SIDE, VIEWS, type Size, type ViewName } from '../state/index.js';
 import { galleryLayout, type GalleryLayout } from './gallery-layout.js';
+import type { Rect } from './rect.js';
 
 /** Below this the app only says the window is too small. */
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 20;
-
-/** A block of cells; `row` and `col` are 0-based screen positions. */
-export interface Rect {
-  row: number;
-  col: number;
-  width: number;
-  height: number;
-}
 
 export interface Layout {
   tooSmall: boolean;

@@ -6,7 +6,7 @@
 import { DEFAULT_EPOCHS, type Config, type ModelName } from '../../config.js';
 import type { Mnist } from '../../data/index.js';
 import type { TrainingSession } from '../../ml/index.js';
-import type { Action } from './reducer.js';
+import type { Action } from '../state/index.js';
 import type { Trainer } from './services.js';
 import { firstLine } from './first-line.js';
 

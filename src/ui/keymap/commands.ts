@@ -5,10 +5,8 @@
 import type { ModelName } from '../../config.js';
 import type { MouseEvent } from '../input/index.js';
 import type { Key } from '../terminal/index.js';
-import { CANVAS_SIDE, VIEWS, type AppState, type LatentPoint, type ViewName } from './app-state.js';
-import { pageStart, slotAt } from './gallery-layout.js';
-import { BIG_STEP, pointAt, SMALL_STEP } from './latent.js';
-import { computeLayout, type Rect } from './layout.js';
+import { computeLayout, pageStart, pointAt, slotAt, type Rect } from '../layout/index.js';
+import { CANVAS_SIDE, VIEWS, type AppState, type LatentPoint, type ViewName } from '../state/index.js';
 
 export type Command =
   | { type: 'view'; view: ViewName }
@@ -34,6 +32,9 @@ export type Command =
 
 /** Exit code of a quit by Ctrl-C, as a shell reports SIGINT. */
 const CTRL_C_EXIT_CODE = 130;
+/** Explore's cursor step of an arrow key, and of Shift+arrow or a capital hjkl, in latent units. */
+const SMALL_STEP = 0.1;
+const BIG_STEP = 0.5;
 /** How far Shift moves the drawing pen, in pixels. */
 const BIG_PEN_STEP = 4;
 

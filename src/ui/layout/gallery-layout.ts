@@ -4,8 +4,8 @@
  * a time. The view, its pictures and mouse clicks all place tiles with these
  * numbers.
  */
-import { CANVAS_SIDE } from './app-state.js';
-import type { Rect } from './layout.js';
+import { CANVAS_SIDE } from '../state/index.js';
+import type { Rect } from './rect.js';
 
 /** Thumbnails are the digit at half size, 14 columns by 7 rows, so a page holds ten or more at 80×24. */
 export const THUMB_SCALE = 0.5;
