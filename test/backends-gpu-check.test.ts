@@ -22,11 +22,15 @@ describe('gpu-check without a GPU', () => {
     await initBackend('wasm');
   });
 
-  it('finds wasm gradients within the bound on every case, leaking no tensors', async () => {
+  it('finds wasm gradients within the bound on every case wasm can differentiate, leaking no tensors', async () => {
     const cases = gradientCases(1, 7);
     assert.equal(cases.length, 7, 'one case of each of five ops, then the CNN and the VAE');
+    // Stock wasm has no Conv2DBackpropFilter, and the app never needs it: training on wasm is
+    // the hand-written pass. The convolution's cases therefore run only on a GPU host.
+    const differentiable = cases.filter((c) => !/^(conv2d|cnn model)/.test(c.label));
+    assert.equal(differentiable.length, 5);
     const before = tf.memory().numTensors;
-    const results = await checkGradients(cases, 'wasm', 'cpu');
+    const results = await checkGradients(differentiable, 'wasm', 'cpu');
     assert.equal(tf.memory().numTensors, before);
     for (const r of results) assert.ok(r.ok, `${r.label}: relative error ${r.error}`);
     assert.equal(tf.getBackend(), 'cpu', 'the reference is left active');
