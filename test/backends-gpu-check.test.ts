@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { gradientCases, type GradientCase } from '../scripts/gpu-check/gradient-cases.js';
-import { checkGradients, GRADIENT_TOLERANCE, relativeError } from '../scripts/gpu-check/gradient-check.js';
+import { gradientCases, type GradientCase } from './helpers/gradient-cases.js';
+import { checkGradients, GRADIENT_TOLERANCE, relativeError } from './helpers/gradient-check.js';
 import { initBackend } from '../src/ml/index.js';
 
 /**

@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmInferenceKernels } from '../src/ml/inference-kernels/index.js';
 import { createRng } from '../src/data/index.js';
-import { int, pick, values, type Rng } from '../scripts/gpu-check/gradient-cases.js';
+import { int, pick, values, type Rng } from './helpers/random-values.js';
 import { assertClose } from './helpers/backends.js';
 
 /** Random shapes tried per kernel. */

@@ -14,8 +14,8 @@ import { loadMnist, type Mnist } from '../../src/data/index.js';
 import { initBackend } from '../../src/ml/backend.js';
 import { startWebGpu, stopWebGpu } from '../../src/ml/backends/index.js';
 import { trainModel } from '../../src/ml/train.js';
-import { gradientCases } from './gradient-cases.js';
-import { checkGradients, GRADIENT_TOLERANCE } from './gradient-check.js';
+import { gradientCases } from '../../test/helpers/gradient-cases.js';
+import { checkGradients, GRADIENT_TOLERANCE } from '../../test/helpers/gradient-check.js';
 
 /** What one epoch of the CNN measured. */
 interface EpochResult {
