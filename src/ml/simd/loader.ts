@@ -19,7 +19,7 @@ export function instantiateSimd<Exports>(name: string, memory: WebAssembly.Memor
       bytes = readFileSync(file);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`SIMD module "${name}" cannot be read (run npm run build): ${reason}`);
+      throw new Error(`SIMD module "${name}" cannot be read (run npm run build): ${reason}`, { cause: error });
     }
     module = new WebAssembly.Module(new Uint8Array(bytes));
     compiled.set(name, module);
