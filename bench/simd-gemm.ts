@@ -13,7 +13,7 @@
 import { cpus } from 'node:os';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { values } from '../scripts/gpu-check/gradient-cases.js';
+import { values } from '../test/helpers/random-values.js';
 import { createRng } from '../src/data/rng.js';
 import { gemmKernels } from '../src/ml/simd/gemm.js';
 import { TRAINING_SHAPES } from './training-shapes.js';

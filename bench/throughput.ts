@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName, ModelName } from '../src/config.js';
 import { gatherNormalised, gatherUnit, shuffledBatches, type Mnist } from '../src/data/index.js';
 import { createLocalEngine, createWorkerEngine, type TrainEngine } from '../src/ml/engine/index.js';
+import { runEpochLoop } from '../src/ml/epoch-loop.js';
 import { createClassifier, createVae, initBackend } from '../src/ml/index.js';
 
 /** Steps whose time is not counted: the first ones pay for allocation and warm-up. */
@@ -13,7 +14,13 @@ export interface Measurement {
   seconds: number;
 }
 
-/** Trains on real shuffled batches for about `seconds` (at least one step) and times it. */
+/** Epochs planned for a timed run: more than any time budget reaches, so the clock ends it. */
+const OPEN_ENDED_EPOCHS = 1000;
+
+/**
+ * Trains through the app's own epoch loop on real shuffled batches for about `seconds` (at
+ * least one step after the warm-up) and times the steps after the warm-up.
+ */
 export async function measureTraining(
   data: Mnist,
   model: ModelName,
@@ -25,18 +32,33 @@ export async function measureTraining(
       ? await createWorkerEngine(data, { ...engineOptions, workers: options.workers })
       : await createLocalEngine(data, engineOptions);
   try {
-    const batches = shuffledBatches(data.train.count, options.batchSize, 1, 1);
-    let next = 0;
     const warmup = options.warmup ?? WARMUP_STEPS;
-    for (let i = 0; i < warmup; i++) await engine.step(batches[next++ % batches.length], 1);
+    const timeUp = new AbortController();
     let images = 0;
-    const start = performance.now();
-    do {
-      const batch = batches[next++ % batches.length];
-      await engine.step(batch, 1);
-      images += batch.length;
-    } while (performance.now() - start < options.seconds * 1000);
-    const seconds = (performance.now() - start) / 1000;
+    let lastSeen = 0;
+    let start = performance.now();
+    let end = start;
+    const { batchSize } = options;
+    await runEpochLoop(
+      engine,
+      { model, epochs: OPEN_ENDED_EPOCHS, batchSize, seed: 1, trainImages: data.train.count },
+      {
+        signal: timeUp.signal,
+        afterBatch({ step, seen }) {
+          // `seen` counts from zero again in each epoch.
+          const batch = seen > lastSeen ? seen - lastSeen : seen;
+          lastSeen = seen;
+          end = performance.now();
+          if (step <= warmup) {
+            start = end;
+            return;
+          }
+          images += batch;
+          if (end - start >= options.seconds * 1000) timeUp.abort();
+        },
+      },
+    );
+    const seconds = (end - start) / 1000;
     return { imagesPerSecond: images / seconds, images, seconds };
   } finally {
     await engine.dispose();

@@ -1,7 +1,6 @@
 import type { Mnist } from '../src/data/index.js';
-import { shuffledBatches } from '../src/data/index.js';
 import { createWorkerEngine } from '../src/ml/engine/index.js';
-import { learningRateAt } from '../src/ml/tasks.js';
+import { runEpochLoop } from '../src/ml/epoch-loop.js';
 
 export interface AccuracyRun {
   target: number;
@@ -16,15 +15,24 @@ export interface AccuracyRun {
   peakRssMb: number;
 }
 
+/** The seed `mnist-tui train` uses by default. */
+const SEED = 42;
+
 /**
- * Trains the CNN as `mnist-tui train cnn` does (same batch order and learning-rate decay),
- * checking test accuracy every `evalEvery` steps, until `target` is met or `epochs` end.
+ * Trains the CNN through the app's own epoch loop (same batch order and learning-rate decay as
+ * `mnist-tui train cnn`), checking test accuracy every `evalEvery` steps of an epoch until
+ * `target` is met, and after every epoch.
  */
 export async function timeToAccuracy(
   data: Mnist,
   options: { target: number; epochs: number; workers: number; batchSize: number; evalEvery: number },
 ): Promise<AccuracyRun> {
-  const engine = await createWorkerEngine(data, { model: 'cnn', seed: 42, backend: 'wasm', workers: options.workers });
+  const engine = await createWorkerEngine(data, {
+    model: 'cnn',
+    seed: SEED,
+    backend: 'wasm',
+    workers: options.workers,
+  });
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const run: AccuracyRun = {
@@ -37,31 +45,36 @@ export async function timeToAccuracy(
     peakRssMb: 0,
   };
   try {
-    let trainMs = 0;
+    // Evaluations are timed apart, so the training time is the loop's own.
+    let evaluationMs = 0;
+    const evaluate = async () => {
+      const start = performance.now();
+      const accuracy = (await engine.evaluate()).testAccuracy ?? 0;
+      evaluationMs += performance.now() - start;
+      return accuracy;
+    };
     const wallStart = performance.now();
-    let step = 0;
-    const totalSteps = Math.ceil(data.train.count / options.batchSize) * options.epochs;
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      const batches = shuffledBatches(data.train.count, options.batchSize, 42, epoch);
-      for (let b = 0; b < batches.length; b++) {
-        engine.setLearningRate(learningRateAt('cnn', { epoch, step, totalSteps }));
-        const start = performance.now();
-        await engine.step(batches[b], epoch);
-        step += 1;
-        trainMs += performance.now() - start;
-        const endOfEpoch = b + 1 === batches.length;
-        if (run.reachedAt === undefined && ((b + 1) % options.evalEvery === 0 || endOfEpoch)) {
-          const accuracy = (await engine.evaluate()).testAccuracy ?? 0;
+    const { epochs, batchSize } = options;
+    await runEpochLoop(
+      engine,
+      { model: 'cnn', epochs, batchSize, seed: SEED, trainImages: data.train.count },
+      {
+        async afterBatch({ epoch, batch, batchesPerEpoch, step }) {
+          if (run.reachedAt !== undefined || (batch % options.evalEvery !== 0 && batch !== batchesPerEpoch)) return;
+          const trainMs = performance.now() - wallStart - evaluationMs;
+          const accuracy = await evaluate();
           if (accuracy >= options.target) {
             run.reachedAt = { epoch, step, accuracy };
             run.trainSeconds = trainMs / 1000;
             run.wallSeconds = (performance.now() - wallStart) / 1000;
           }
-        }
-      }
-      run.epochAccuracies.push((await engine.evaluate()).testAccuracy ?? 0);
-      run.rssAfterEpochMb.push(Math.round(process.memoryUsage().rss / 2 ** 20));
-    }
+        },
+        async afterEpoch() {
+          run.epochAccuracies.push(await evaluate());
+          run.rssAfterEpochMb.push(Math.round(process.memoryUsage().rss / 2 ** 20));
+        },
+      },
+    );
     run.peakRssMb = Math.round(peakRss / 2 ** 20);
     return run;
   } finally {

@@ -38,7 +38,7 @@ export interface Config {
   workers: number;
 }
 
-/** Epochs each model trains for unless told otherwise, as in the original design. */
+/** Epochs each model trains for unless told otherwise: enough for each to reach its quality target (BENCHMARKS.md). */
 export const DEFAULT_EPOCHS: Record<ModelName, number> = { cnn: 10, vae: 20 };
 
 export const DEFAULT_BATCH_SIZE = 128;

@@ -29,7 +29,7 @@ describe('hand-written training passes on the wasm heap', () => {
     data = await loadMnist({ limit: 200 });
   });
 
-  // The cpu reference trains the CNN at ~2 images/s, so its batches stay small; the kernels
+  // The cpu reference trains the CNN very slowly (BENCHMARKS.md), so its batches stay small; the kernels
   // themselves are checked at the real sizes in simd-*.test.ts.
   const batches = { cnn: [1, 5], vae: [1, 7, 64] };
   for (const model of ['cnn', 'vae'] as const) {

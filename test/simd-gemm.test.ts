@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { int, values, type Rng } from '../scripts/gpu-check/gradient-cases.js';
+import { int, values, type Rng } from './helpers/random-values.js';
 import { TRAINING_SHAPES } from '../bench/training-shapes.js';
 import { createRng } from '../src/data/rng.js';
 import { gemmKernels } from '../src/ml/simd/gemm.js';

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's node bundle registers no gradients; tfjs-layers' bundle does, on import.
 import '@tensorflow/tfjs-layers';
-import { int, values, type Rng } from '../scripts/gpu-check/gradient-cases.js';
+import { int, values, type Rng } from './helpers/random-values.js';
 import { createRng } from '../src/data/rng.js';
 import { layerKernels, type LayerKernels } from '../src/ml/simd/layers.js';
 

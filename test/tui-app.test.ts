@@ -155,16 +155,18 @@ describe('the app in a terminal', () => {
     await waitForOutput(/Ready\./);
     stdin.type('v');
     await waitFor(() => fakes.sessions.length === 1, 'a session');
+    // Whether the app exited before or after training ended, recorded when it exits.
+    let trainingEnded = false;
+    const exit = exited.then((code) => ({ code, trainingEnded }));
     signals.emit('SIGHUP', 'SIGHUP');
     stdout.emit('error', new Error('write EIO'));
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    let code: number | undefined;
-    void exited.then((c) => (code = c));
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    assert.equal(code, undefined, 'still waiting for training');
-    assert.match(stderr.text, /the terminal went away \(write EIO\)/);
+    await waitFor(
+      () => fakes.sessions[0]!.calls.includes('cancel') && /the terminal went away \(write EIO\)/.test(stderr.text),
+      'the cancel and the one line about the terminal',
+    );
+    trainingEnded = true;
     fakes.sessions[0]!.finish();
-    assert.equal(await exited, 129);
+    assert.deepEqual(await exit, { code: 129, trainingEnded: true }, 'the exit waited for training to end');
   });
 
   it('a crash restores the terminal first, says what happened, stops training and exits with 1', async () => {

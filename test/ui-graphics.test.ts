@@ -175,22 +175,27 @@ test('DA1 replies are parsed into parameters', () => {
 });
 
 /**
- * A fake terminal: answers the DA1 query with `reply` chunks, each on a
- * later tick, or never when `reply` is null.
+ * A fake terminal: answers the DA1 query with `reply` chunks, each on a later turn of the
+ * event loop, or never when `reply` is null. Its timeout is far off, so an answer always
+ * arrives first however loaded the machine; the test of the timeout sets its own.
  */
 function fakeTerminal(reply: string[] | null, env: GraphicsProbe['env'] = {}, extra: Partial<GraphicsProbe> = {}) {
   const written: string[] = [];
   const listeners = new Set<(chunk: string) => void>();
   const io: GraphicsProbe = {
     env,
-    timeoutMs: 50,
+    timeoutMs: 60_000,
     write(s) {
       written.push(s);
       if (reply === null) return;
-      let delay = 1;
-      for (const chunk of reply) {
-        setTimeout(() => listeners.forEach((cb) => cb(chunk)), delay++);
-      }
+      const deliver = (chunks: string[]) => {
+        if (chunks.length === 0) return;
+        setImmediate(() => {
+          listeners.forEach((cb) => cb(chunks[0]));
+          deliver(chunks.slice(1));
+        });
+      };
+      deliver(reply);
     },
     onData(cb) {
       listeners.add(cb);

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Bundles the app (mnist-tui.js), gpu-check (gpu-check.js) and the training worker both start
 # (train-worker.js) into OUT_DIR, with the files they open beside them at run time: the wasm
-# binaries of tfjs-backend-wasm and package.json marking the .js files as ES modules. Dawn's
+# binaries of tfjs-backend-wasm, our SIMD kernels' binaries and package.json marking the .js
+# files as ES modules. Dawn's
 # binary (dist/<platform>-<arch>/dawn.node) is left to the caller: it is 20 MB per platform.
 # Usage: scripts/gpu-check/bundle.sh [OUT_DIR]   (default dist/bundle)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${1:-dist/bundle}"
 
-# The SIMD kernels are imported from a generated module; esbuild does not type-check, and
-# gpu-check's entry is compiled by nothing else.
+# The SIMD kernels' binaries (dist/src/ml/simd/*.wasm) travel beside the bundle; esbuild does
+# not type-check, and gpu-check's entry is compiled by nothing else.
 node scripts/build-wasm.mjs
 npx tsc --noEmit -p scripts/gpu-check/tsconfig.json
 
@@ -36,6 +37,7 @@ npx esbuild \
   --banner:js="$banner" --outdir="$out"
 
 cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$out/"
+cp dist/src/ml/simd/*.wasm "$out/"
 # The version is what `mnist-tui --version` prints; the type makes train-worker.js an ES module.
 node -e 'const { name, version } = require("./package.json");
 console.log(JSON.stringify({ name, version, type: "module" }))' >"$out/package.json"

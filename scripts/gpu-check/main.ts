@@ -1,23 +1,31 @@
 /**
  * gpu-check: proves the WebGPU backend on a GPU host. It compares the WebGPU kernels' gradients
- * with the cpu backend's on random shapes, trains the CNN for one epoch on WebGPU and on wasm
- * (the same loop), then once with each of the app's engines (webgpu in one worker thread, wasm
- * in several), and prints their images/s side by side. Bundled into one file by bundle.sh and run by scripts/gpu-check.sh, which sets up
+ * with the cpu backend's on random shapes, trains the CNN for one epoch on WebGPU and on wasm in
+ * this thread, then once with each of the app's worker engines (webgpu in one worker thread, wasm
+ * in several), all through `trainModel`, the app's own loop, and prints their images/s side by side. Bundled into one file by bundle.sh and run by scripts/gpu-check.sh, which sets up
  * Vulkan first. Exit code 0 only if every check passed; the last line says which.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadMnist, type Mnist } from '../../src/data/index.js';
 import { initBackend } from '../../src/ml/backend.js';
 import { startWebGpu, stopWebGpu } from '../../src/ml/backends/index.js';
 import { trainModel } from '../../src/ml/train.js';
-import { trainEpochAsync, type EpochResult } from './async-epoch.js';
-import { gradientCases } from './gradient-cases.js';
-import { checkGradients, GRADIENT_TOLERANCE } from './gradient-check.js';
+import { gradientCases } from '../../test/helpers/gradient-cases.js';
+import { checkGradients, GRADIENT_TOLERANCE } from '../../test/helpers/gradient-check.js';
+
+/** What one epoch of the CNN measured. */
+interface EpochResult {
+  images: number;
+  /** Training steps only, as the app's epoch event counts them. */
+  imagesPerSecond: number;
+  /** Mean training loss over the epoch. */
+  loss: number;
+  testAccuracy: number;
+}
 
 /** What the run measured, also written as JSON with --report. */
 interface Report {
@@ -82,28 +90,32 @@ async function run(): Promise<void> {
     limit: flags.limit === undefined ? undefined : Number(flags.limit),
   });
   say(`one CNN epoch on ${data.train.count} images, batch ${batchSize}:`);
-  await epoch(data, 'webgpu', 'webgpu, the calling thread');
-  await epoch(data, 'wasm', 'wasm, the calling thread');
+  await epoch(data, 'webgpu', 'local', 1);
+  await epoch(data, 'wasm', 'local', 1);
   // This thread is done with the GPU; the app's engines run in worker threads of their own.
   stopWebGpu();
-  await engineEpoch(data, 'webgpu', 1);
-  await engineEpoch(data, 'wasm', Number(flags.workers));
+  await epoch(data, 'webgpu', 'threads', 1);
+  await epoch(data, 'wasm', 'threads', Number(flags.workers));
   const drift = Math.abs(report.epochs['webgpu-engine'].loss - report.epochs['wasm-engine'].loss);
   if (!(drift <= ENGINE_LOSS_DRIFT * report.epochs['wasm-engine'].loss)) {
     report.failures.push(`the app's webgpu and wasm engines end the epoch with losses ${drift} apart`);
   }
 }
 
-async function epoch(data: Mnist, backend: string, how: string): Promise<void> {
-  await tf.setBackend(backend);
-  const result = await trainEpochAsync(data, { batchSize, seed });
-  report.epochs[backend] = { ...result, how };
-  sayEpoch(how, result);
-}
-
-/** What users get: the app's own engine, in worker threads, on `backend`. */
-async function engineEpoch(data: Mnist, backend: 'webgpu' | 'wasm', workers: number): Promise<void> {
-  const how = `${backend} engine, ${workers} worker thread${workers === 1 ? '' : 's'}`;
+/**
+ * One CNN epoch as users train it, on `backend`: in this thread (`local`, reads awaited, which
+ * is what lets WebGPU serve them under Node), or in the app's worker engine.
+ */
+async function epoch(
+  data: Mnist,
+  backend: 'webgpu' | 'wasm',
+  engine: 'local' | 'threads',
+  workers: number,
+): Promise<void> {
+  const how =
+    engine === 'local'
+      ? `${backend}, the calling thread`
+      : `${backend} engine, ${workers} worker thread${workers === 1 ? '' : 's'}`;
   let result: EpochResult | undefined;
   await trainModel(data, {
     model: 'cnn',
@@ -111,7 +123,7 @@ async function engineEpoch(data: Mnist, backend: 'webgpu' | 'wasm', workers: num
     batchSize,
     seed,
     workers,
-    engine: 'threads',
+    engine,
     backend,
     modelsDir: mkdtempSync(path.join(tmpdir(), 'gpu-check-')),
     onEvent(event) {
@@ -120,8 +132,8 @@ async function engineEpoch(data: Mnist, backend: 'webgpu' | 'wasm', workers: num
       result = { images: data.train.count, imagesPerSecond: event.imagesPerSecond, loss: event.loss, testAccuracy };
     },
   });
-  if (result === undefined) throw new Error(`the ${backend} engine reported no epoch`);
-  report.epochs[`${backend}-engine`] = { ...result, how };
+  if (result === undefined) throw new Error(`${how} reported no epoch`);
+  report.epochs[engine === 'local' ? backend : `${backend}-engine`] = { ...result, how };
   sayEpoch(how, result);
 }
 

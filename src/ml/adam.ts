@@ -37,7 +37,7 @@ const PAGE_BYTES = 65536;
  * because data-parallel workers exchange gradients as flat arrays anyway. The loop runs in a
  * SIMD kernel on a memory of its own, which holds the moments between steps: copying the
  * parameters and gradients in and out costs less than the square roots and divisions of a
- * scalar loop (~5 ns a parameter in JS, under 1 here).
+ * scalar loop in JS (figures in BENCHMARKS.md).
  */
 export class FlatAdam {
   private readonly kernel: AdamKernel;

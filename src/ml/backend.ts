@@ -83,8 +83,8 @@ async function prepare(name: Concrete): Promise<void> {
       return;
     case 'wasm': {
       await import('@tensorflow/tfjs-backend-wasm');
-      const { registerWasmTrainingKernels } = await import('./kernels/index.js');
-      registerWasmTrainingKernels();
+      const { registerWasmInferenceKernels } = await import('./inference-kernels/index.js');
+      registerWasmInferenceKernels();
       return;
     }
     case 'cpu':

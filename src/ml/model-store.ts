@@ -163,6 +163,7 @@ async function readOrExplain(file: string, encoding?: 'utf8'): Promise<Uint8Arra
 }
 
 /** Parsed JSON, typed loosely because its shape is checked by the caller. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 function parseJson(file: string, text: string): any {
   try {
     return JSON.parse(text);

@@ -1,14 +1,12 @@
 import type { BackendName, Config, ModelName } from '../config.js';
-import { shuffledBatches, type Mnist } from '../data/index.js';
+import type { Mnist } from '../data/index.js';
 import { createLocalEngine, createWorkerEngine, type TrainEngine } from './engine/index.js';
+import { runEpochLoop } from './epoch-loop.js';
 import type { TestMetrics } from './evaluate.js';
 import type { TrainEvent } from './events.js';
 import type { ModelMetadata } from './model-store.js';
-import { learningRateAt } from './tasks.js';
 
-export class TrainingError extends Error {
-  override name = 'TrainingError';
-}
+export { TrainingError } from './epoch-loop.js';
 
 export interface TrainOptions extends Pick<Config, 'batchSize' | 'seed' | 'modelsDir' | 'workers'> {
   model: ModelName;
@@ -55,10 +53,8 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
 
   async function runEpochs(engine: TrainEngine): Promise<TestMetrics> {
     const batchesPerEpoch = Math.ceil(data.train.count / batchSize);
-    const totalSteps = batchesPerEpoch * epochs;
     const lossHistory: number[] = [];
     let metrics: TestMetrics = {};
-    let step = 0;
     const started = now();
     const done = (stopped?: 'cancelled') => {
       const seconds = (now() - started) / 1000;
@@ -74,35 +70,20 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
     };
     const { backend, workers } = engine;
     onEvent({ event: 'start', model, epochs, batchesPerEpoch, trainImages: data.train.count, backend, workers });
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const epochStart = now();
-      let lossSum = 0;
-      let seen = 0;
-      const batches = shuffledBatches(data.train.count, batchSize, seed, epoch);
-      for (let b = 0; b < batches.length; b++) {
-        await options.gate?.();
-        if (signal?.aborted) return done('cancelled');
-        const indices = batches[b];
-        engine.setLearningRate(learningRateAt(model, { epoch, step, totalSteps }, options.learningRate));
-        const loss = await engine.step(indices, epoch);
-        if (Number.isNaN(loss)) {
-          throw new TrainingError(
-            `${model}: training diverged (loss or gradients became NaN or infinite) in epoch ${epoch}, ` +
-              `batch ${b + 1}; ` +
-              (epoch > 1 ? `the model of epoch ${epoch - 1} is kept` : 'any model saved before is unchanged'),
-          );
-        }
-        step += 1;
-        lossSum += loss * indices.length;
-        seen += indices.length;
-        if ((b + 1) % REPORT_EVERY === 0 || b + 1 === batches.length) {
-          const rate = seen / ((now() - epochStart) / 1000);
+    const plan = { model, epochs, batchSize, seed, trainImages: data.train.count, learningRate: options.learningRate };
+    const end = await runEpochLoop(engine, plan, {
+      signal,
+      gate: options.gate,
+      now,
+      async afterBatch({ epoch, batch, loss, seen, epochStarted }) {
+        if (batch % REPORT_EVERY === 0 || batch === batchesPerEpoch) {
+          const rate = seen / ((now() - epochStarted) / 1000);
           const remaining = (epochs - epoch) * data.train.count + (data.train.count - seen);
           onEvent({
             event: 'batch',
             model,
             epoch,
-            batch: b + 1,
+            batch,
             batchesPerEpoch,
             loss,
             imagesPerSecond: rate,
@@ -111,29 +92,36 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
           // Lets signals and UI input through between batches.
           await new Promise((resolve) => setImmediate(resolve));
         }
-      }
-      const seconds = (now() - epochStart) / 1000;
-      const epochLoss = lossSum / seen;
-      metrics = await engine.evaluate();
-      lossHistory.push(epochLoss);
-      const metadata: ModelMetadata = {
-        model,
-        dataset: data.source,
-        trainImages: data.train.count,
-        epochs: epoch,
-        epochsPlanned: epochs,
-        batchSize,
-        seed,
-        backend,
-        workers,
-        metrics,
-        lossHistory,
-        date: new Date().toISOString(),
-      };
-      await engine.save(options.modelsDir, metadata);
-      onEvent({ event: 'epoch', model, epoch, loss: epochLoss, seconds, imagesPerSecond: seen / seconds, ...metrics });
-      if (signal?.aborted && epoch < epochs) return done('cancelled');
-    }
-    return done();
+      },
+      async afterEpoch({ epoch, loss: epochLoss, seen, seconds }) {
+        metrics = await engine.evaluate();
+        lossHistory.push(epochLoss);
+        const metadata: ModelMetadata = {
+          model,
+          dataset: data.source,
+          trainImages: data.train.count,
+          epochs: epoch,
+          epochsPlanned: epochs,
+          batchSize,
+          seed,
+          backend,
+          workers,
+          metrics,
+          lossHistory,
+          date: new Date().toISOString(),
+        };
+        await engine.save(options.modelsDir, metadata);
+        onEvent({
+          event: 'epoch',
+          model,
+          epoch,
+          loss: epochLoss,
+          seconds,
+          imagesPerSecond: seen / seconds,
+          ...metrics,
+        });
+      },
+    });
+    return done(end.stopped);
   }
 }

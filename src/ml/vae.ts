@@ -19,7 +19,10 @@ export interface Vae {
   latentDim: number;
 }
 
-/** The VAE of the original design: Dense(512)→ReLU→(mu, logvar); Dense(512)→ReLU→Dense(784)→Sigmoid. */
+/**
+ * The VAE: Dense(512)→ReLU→(mu, logvar); Dense(512)→ReLU→Dense(784)→Sigmoid. The latent plane is
+ * what the explorer walks and the new-numbers search scans, hence `latentDim` 2 in the app.
+ */
 export function createVae({ latentDim, seed }: VaeOptions): Vae {
   const glorot = (offset: number) => tfl.initializers.glorotUniform({ seed: seed + offset });
   const input = tfl.input({ shape: [IMAGE_SIZE], name: 'image' });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/ml/index.js';
-import { relativeError } from '../../scripts/gpu-check/gradient-check.js';
+import { relativeError } from './gradient-check.js';
 
 export { relativeError };
 

@@ -4,7 +4,7 @@ import type { ModelMetadata } from '../model-store.js';
 
 /**
  * Where training steps run: in this thread, or spread over worker threads. The epoch loop
- * in train.ts drives either through this interface.
+ * (epoch-loop.ts) drives either through this interface.
  */
 export interface TrainEngine {
   /** The backend the computation actually runs on. */

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { turnFilter } from '../kernels/layout.js';
+import { turnFilter } from './turn-filter.js';
 import { simdKernels } from '../simd/index.js';
 import { WasmHeap } from './wasm-heap.js';
 import { layoutWeights, slice, type WeightSlot } from './weight-layout.js';

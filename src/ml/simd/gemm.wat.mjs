@@ -324,7 +324,7 @@ function abMain() {
     ";; max(0, ·) when relu ≠ 0: a dense layer's forward pass.",
     `;; k runs in blocks of ${KC}, so that the rows of B a block reads (${KC}·p floats, 512 KiB at`,
     ';; p = 512) stay in L2 while all the row blocks of A pass over them: streaming all of a',
-    ';; 784 × 512 B (1.6 MiB) per row block ran 40% slower. The first block starts from the bias,',
+    ';; 784 × 512 B (1.6 MiB) per row block ran slower (BENCHMARKS.md). The first block starts from the bias,',
     ';; later blocks add to C, and the ReLU waits for the last.',
     '(func (export "ab")',
     `  ${params(['a', 'b', 'bias', 'c', 'm', 'n', 'p', 'relu'])}`,
@@ -604,7 +604,7 @@ const FWD_PARAMS = ['px', 'py', 'sx', 'sy', 'p0', 'p1', 'co0', 'co1', 'pw', 'nkh
  * Tiles of mr pixels of a run × nr output channels, in nr/4 vectors, or in one f32 when nr = 1.
  * Pixel j of a tile has its own x pointer, as the pixels are sx bytes apart, a stride known only
  * at run time. The k loop takes one step per pass: unrolled, TurboFan hoisted the broadcasts of
- * all the steps to the top of the body and spilled them, which ran about 30% slower.
+ * all the steps to the top of the body and spilled them, which ran slower (BENCHMARKS.md).
  */
 function fwdTiles(mr, nr, comment) {
   const scalar = nr === 1;

@@ -7,7 +7,7 @@ import type { VaeHandle } from './services.js';
 import type { Store } from '../state/index.js';
 import { firstLine } from './first-line.js';
 
-/** Test images encoded per slice: about 5 ms each, so keys still answer between slices. */
+/** Test images encoded per slice: a slice is short (BENCHMARKS.md), so keys still answer between slices. */
 const ENCODE_CHUNK = 100;
 /** The map is redrawn with new points at most this often while it fills in, since each redraw costs a frame. */
 const REPORT_MS = 150;

@@ -36,7 +36,7 @@ export function rememberStock(name: string): tf.KernelConfig | undefined {
 
 /**
  * Runs the wasm backend's own kernel `name` (the stock one where we replaced it) on TensorInfos.
- * The result is a fresh TensorInfo the caller owns: pass it to `release` when done with it.
+ * The result is a fresh TensorInfo the caller owns.
  */
 export function runWasm(
   name: string,
@@ -47,46 +47,6 @@ export function runWasm(
   const config = stockKernels.get(name) ?? tf.getKernel(name, WASM);
   if (config === undefined) throw new Error(`wasm backend has no kernel ${name}`);
   return config.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
-}
-
-/** Frees intermediates made inside a kernel. */
-export function release(backend: BackendWasm, ...infos: tf.TensorInfo[]): void {
-  for (const info of infos) backend.disposeData(info.dataId);
-}
-
-/** Transposes `x` by `perm` with the wasm Transpose kernel. */
-export function transpose(backend: BackendWasm, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
-  return runWasm('Transpose', backend, { x }, { perm });
-}
-
-/**
- * A new, uninitialised float32 tensor on the wasm heap. Take `heapView`s only after a kernel's
- * last allocation: growing the heap detaches every earlier view.
- */
-export function allocate(backend: BackendWasm, shape: number[]): tf.TensorInfo {
-  return backend.makeOutput(shape, 'float32');
-}
-
-/** A new float32 tensor of zeros (the gradient when dy is empty). */
-export function zeros(backend: BackendWasm, shape: number[]): tf.TensorInfo {
-  const out = allocate(backend, shape);
-  heapView(backend, out).fill(0);
-  return out;
-}
-
-/** A Float32Array over `info`'s data on the wasm heap (no copy). */
-export function heapView(backend: BackendWasm, info: tf.TensorInfo): Float32Array {
-  return backend.typedArrayFromHeap(info) as Float32Array;
-}
-
-/** A stride-1 NHWC forward convolution on XNNPACK with explicit padding. */
-export function convolve(
-  backend: BackendWasm,
-  x: tf.TensorInfo,
-  filter: tf.TensorInfo,
-  pad: tf.backend_util.ExplicitPadding,
-): tf.TensorInfo {
-  return runWasm('Conv2D', backend, { x, filter }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] });
 }
 
 /**
@@ -102,7 +62,7 @@ export function convolveSame3x3(
 ): tf.TensorInfo {
   const [batch, height, width, inChannels] = x.shape;
   const outChannels = filter.shape[3];
-  const out = allocate(backend, [batch, height, width, outChannels]);
+  const out = backend.makeOutput([batch, height, width, outChannels], 'float32');
   const at = (t: tf.TensorInfo) => heapOffset(backend, t);
   const biasAt = bias === undefined ? 0 : at(bias);
   const { gemm } = simdKernels(backend);
@@ -112,7 +72,7 @@ export function convolveSame3x3(
 
 /**
  * Whether `info` describes a 3×3, stride-1, undilated convolution padded by one pixel on every
- * side: the case of our SIMD conv3x3 kernels, the CNN's layers among them.
+ * side: the case of our SIMD conv3x3 kernel, the CNN's layers among them.
  */
 export function isSame3x3(info: tf.backend_util.Conv2DInfo): boolean {
   const { filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;

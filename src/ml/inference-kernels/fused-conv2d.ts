@@ -3,17 +3,11 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convolveSame3x3, isSame3x3, runWasm, type WasmKernelArgs } from './wasm-calls.js';
 
 /**
- * Conv2D and FusedConv2D for 3×3 'same' convolutions (the CNN's layers) on our SIMD conv3x3:
- * XNNPACK repacks a filter it has not seen, which in training is every filter, and its
- * convolution ran at ~36 GFLOP/s against conv3x3's ~47 (~17 against ~30 for the one-channel
- * first layer). Every other geometry, activation or data type goes to the stock kernel.
+ * FusedConv2D for 3×3 'same' convolutions (the CNN's layers, as the tfjs layers model runs them
+ * with bias and ReLU) on our SIMD conv3x3, which outruns XNNPACK's convolution on those shapes
+ * (`bench/simd-gemm.ts`; figures in BENCHMARKS.md). Every other geometry, activation or data
+ * type goes to the stock kernel.
  */
-export function conv2D({ inputs, backend, attrs }: WasmKernelArgs<'x' | 'filter', tf.Conv2DAttrs>): tf.TensorInfo {
-  return (
-    convolve3x3(backend, inputs.x, inputs.filter, undefined, false, attrs) ?? runWasm('Conv2D', backend, inputs, attrs)
-  );
-}
-
 export function fusedConv2D({
   inputs,
   backend,

@@ -3,6 +3,7 @@ import { createRng, IMAGE_SIZE, type DigitSet } from '../../src/data/index.js';
 import { classifierLoss, NUM_CLASSES } from '../../src/ml/cnn.js';
 import { createTask } from '../../src/ml/tasks.js';
 import type { ModelName } from '../../src/config.js';
+import { int, pick, values, type Rng } from './random-values.js';
 
 /** One gradient computation, run once per backend and compared across them. */
 export interface GradientCase {
@@ -10,18 +11,6 @@ export interface GradientCase {
   label: string;
   /** Builds everything on the active backend; returns gradients the caller disposes. */
   gradients(): tf.Tensor[];
-}
-
-export type Rng = () => number;
-
-export const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
-export const pick = <T>(rng: Rng, options: readonly T[]): T => options[Math.floor(rng() * options.length)];
-
-/** Values in ±[0.1, 1]: never zero, so a kernel that drops a term cannot pass by accident. */
-export function values(rng: Rng, shape: number[]): Float32Array {
-  const out = new Float32Array(shape.reduce((p, d) => p * d, 1));
-  for (let i = 0; i < out.length; i++) out[i] = (rng() < 0.5 ? -1 : 1) * (0.1 + 0.9 * rng());
-  return out;
 }
 
 /** Half the sum of squares: a loss whose gradient is the output itself, so every output counts. */

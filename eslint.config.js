@@ -1,0 +1,21 @@
+// `npm run lint` (after `prettier --check`): ESLint's and typescript-eslint's recommended rules.
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  { ignores: ['dist/', 'node_modules/', 'models/', 'test/__snapshots__/'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    // A terminal app reads and writes escape sequences: matching ESC and BEL is its job.
+    rules: { 'no-control-regex': 'off' },
+  },
+  {
+    // The build scripts and the kernel generator run under Node as plain ES modules.
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+    },
+  },
+);
