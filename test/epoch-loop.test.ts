@@ -7,13 +7,14 @@ import { learningRateAt } from '../src/ml/tasks.js';
 /** One call the loop made on the engine. */
 interface Call {
   indices: number[];
-  step: number;
+  /** The epoch the loop passed, which keys the VAE's noise. */
+  epoch: number;
   learningRate: number;
 }
 
 /**
  * An engine that records what the loop asks of it; a step's loss is the mean of its indices,
- * or NaN from step `nanAt` on.
+ * or NaN from the `nanAt`-th call (counting from 0) on.
  */
 function recordingEngine(nanAt = Infinity): { engine: TrainEngine; calls: Call[] } {
   const calls: Call[] = [];
@@ -22,9 +23,9 @@ function recordingEngine(nanAt = Infinity): { engine: TrainEngine; calls: Call[]
     backend: 'fake',
     workers: 1,
     setLearningRate: (rate) => void (learningRate = rate),
-    async step(indices, step) {
-      calls.push({ indices: [...indices], step, learningRate });
-      return step >= nanAt ? NaN : indices.reduce((s, i) => s + i, 0) / indices.length;
+    async step(indices, epoch) {
+      calls.push({ indices: [...indices], epoch, learningRate });
+      return calls.length - 1 >= nanAt ? NaN : indices.reduce((s, i) => s + i, 0) / indices.length;
     },
     evaluate: () => Promise.reject(new Error('the loop itself never evaluates')),
     save: () => Promise.reject(new Error('the loop itself never saves')),
@@ -46,9 +47,9 @@ describe('the epoch loop', () => {
     });
     assert.deepEqual(end, { epochs: 3 });
     assert.deepEqual(
-      calls.map((c) => c.step),
-      [0, 1, 2, 3, 4, 5, 6, 7, 8],
-      'three batches (4, 4, 2) per epoch, steps counted across epochs',
+      calls.map((c) => c.epoch),
+      [1, 1, 1, 2, 2, 2, 3, 3, 3],
+      'three batches (4, 4, 2) per epoch, each told its epoch',
     );
     for (let epoch = 0; epoch < 3; epoch++) {
       const seen = calls.slice(epoch * 3, epoch * 3 + 3).flatMap((c) => c.indices);
@@ -62,8 +63,8 @@ describe('the epoch loop', () => {
     }
     const orders = [0, 3, 6].map((i) => calls[i].indices.join());
     assert.equal(new Set(orders).size, 3, 'each epoch has its own order');
-    for (const { step, learningRate } of calls) {
-      const epoch = Math.floor(step / 3) + 1;
+    // Steps are counted across epochs for the schedule.
+    for (const [step, { epoch, learningRate }] of calls.entries()) {
       assert.equal(learningRate, learningRateAt('cnn', { epoch, step, totalSteps: 9 }));
     }
     // The clock is read at each epoch's start and end: 250 ms apart.
