@@ -40,6 +40,8 @@ export async function trainCommand(args: string[], config: Config, { io, json }:
         backend: config.backend,
         signal: controller.signal,
         onEvent: json ? jsonReporter(io.out) : textReporter(io, epochs),
+        onNotice: (message) =>
+          json ? io.out(JSON.stringify({ event: 'notice', message })) : io.err(`mnist-tui: ${message}`),
       });
       if (controller.signal.aborted) return 130;
     }
