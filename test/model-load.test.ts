@@ -135,6 +135,36 @@ describe('architecture and weights at load', () => {
     await assert.rejects(loadVae(dir), oneLineModelError(/vae\/decoder\/model\.json: not the vae architecture/));
   });
 
+  const graphs: [string, (json: string) => string, RegExp][] = [
+    [
+      'an input from a layer that does not exist',
+      (j) => j.replace('[["enc_hidden",0,0,{}]]', '[["enc_h\u00e9dden",0,0,{}]]'),
+      /takes an input that no layer before it gives/,
+    ],
+    [
+      'an input from a call never made',
+      (j) => j.replace('[["enc_hidden",0,0,{}]]', '[["enc_hidden",1,0,{}]]'),
+      /takes an input that no layer before it gives/,
+    ],
+    [
+      'an output that names no layer',
+      (j) => j.replace('"output_layers":[["mu"', '"output_layers":[["nu"'),
+      /outputs name no layer/,
+    ],
+  ];
+  for (const [what, edit, message] of graphs) {
+    // tfjs re-queues such a call forever, so without the check this load never ends.
+    it(`an encoder graph with ${what} is refused at once`, async () => {
+      const dir = copy();
+      const file = path.join(dir, 'vae', 'encoder', 'model.json');
+      const json = readFileSync(file, 'utf8');
+      const spoiled = edit(json);
+      assert.notEqual(spoiled, json, 'the edit applies to a saved encoder');
+      writeFileSync(file, spoiled);
+      await assert.rejects(loadVae(dir), oneLineModelError(message));
+    });
+  }
+
   it('weights full of NaN are refused, naming weights.bin and the first bad weight', async () => {
     const dir = copy();
     const file = path.join(dir, 'cnn', 'model', 'weights.bin');

@@ -7,6 +7,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { ModelName } from '../config.js';
 import { describeFsError } from './fs-error.js';
 import { metadataProblem, type ModelMetadata } from './model-metadata.js';
+import { topologyProblem } from './topology-guard.js';
 
 export type { ModelMetadata };
 
@@ -126,6 +127,8 @@ function fileLoader(dir: string): tf.io.IOHandler {
       if (json?.modelTopology === undefined || !Array.isArray(manifest)) {
         throw new ModelFileError(`${jsonPath}: not a TensorFlow.js layers model`);
       }
+      const unsafe = topologyProblem(json.modelTopology);
+      if (unsafe !== undefined) throw new ModelFileError(`${jsonPath}: ${unsafe}`);
       const weightSpecs: tf.io.WeightsManifestEntry[] = [];
       const buffers: Uint8Array[] = [];
       const weightFiles: string[] = [];
