@@ -26,8 +26,11 @@ export interface ModelsLock {
 const LOCK_FILE = '.lock';
 /** Stale locks are moved aside before removal; a race may hand us a live one, which is then put back. */
 const RECOVERY_ATTEMPTS = 5;
-/** Staging folders written by `saveModelSet`: `cnn.tmp-<pid>-<hex>`, or plain `cnn.tmp` from older versions. */
-const STAGING_NAME = /^(cnn|vae)\.tmp(?:-(\d+)-[0-9a-f]+)?$/;
+/**
+ * What a killed run may leave: staging folders of `saveModelSet` (`cnn.tmp-<pid>-<hex>`, or
+ * plain `cnn.tmp` from older versions) and the drafts and set-aside copies of lock files.
+ */
+const LEFTOVER_NAME = /^(?:(?:cnn|vae)\.tmp-|\.lock\.(?:stale-)?)(\d+)-[0-9a-f]+$|^(?:cnn|vae)\.tmp$/;
 
 /** Lock files this process holds, so a second run inside the same process is refused too. */
 const heldHere = new Set<string>();
@@ -62,7 +65,7 @@ export async function acquireModelsLock(
     for (let attempt = 0; ; attempt++) {
       if (attempt > RECOVERY_ATTEMPTS) throw busy(modelsDir, undefined);
       try {
-        await link(draft, lockPath);
+        await createExclusive(draft, lockPath, text);
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unwritable(modelsDir, error);
@@ -79,6 +82,7 @@ export async function acquireModelsLock(
       }
     }
   } finally {
+    // A draft that cannot be removed is harmless; the next run removes it (removeDeadLeftovers).
     await unlink(draft).catch(() => {});
   }
   heldHere.add(lockPath);
@@ -89,16 +93,34 @@ export async function acquireModelsLock(
       released = true;
       heldHere.delete(lockPath);
       // Removes the lock only while it is still ours, so a run that lost it never frees another's.
+      // One that cannot be read or removed stays behind and is recovered as stale by the next run.
       if ((await readFile(lockPath, 'utf8').catch(() => '')) === text) await unlink(lockPath).catch(() => {});
     },
   };
   try {
-    await removeDeadStaging(modelsDir);
+    await removeDeadLeftovers(modelsDir);
   } catch (error) {
     await lock.release();
     throw unwritable(modelsDir, error);
   }
   return lock;
+}
+
+/** Codes of file systems without hard links (FAT, some network mounts). */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+/**
+ * Creates `lockPath` holding `text`, failing with EEXIST when it exists. Linking the whole
+ * draft is atomic; where links are not supported, an exclusive create is the fallback, which
+ * leaves a moment in which another run could read the lock half-written (and call it damaged).
+ */
+async function createExclusive(draft: string, lockPath: string, text: string): Promise<void> {
+  try {
+    await link(draft, lockPath);
+  } catch (error) {
+    if (!NO_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    await writeFile(lockPath, text, { flag: 'wx' });
+  }
 }
 
 async function readHolder(lockPath: string): Promise<LockHolder | 'gone' | 'damaged'> {
@@ -171,12 +193,12 @@ async function removeStale(lockPath: string, stale: LockHolder | 'damaged'): Pro
   return true;
 }
 
-/** Removes staging folders of processes that no longer run; only they can have left them. */
-async function removeDeadStaging(modelsDir: string): Promise<void> {
+/** Removes what processes that no longer run left behind (see LEFTOVER_NAME). */
+async function removeDeadLeftovers(modelsDir: string): Promise<void> {
   for (const entry of await readdir(modelsDir)) {
-    const match = STAGING_NAME.exec(entry);
+    const match = LEFTOVER_NAME.exec(entry);
     if (match === null) continue;
-    const pid = match[2] === undefined ? undefined : Number(match[2]);
+    const pid = match[1] === undefined ? undefined : Number(match[1]);
     if (pid === undefined || pid === process.pid || !pidAlive(pid)) {
       await rm(path.join(modelsDir, entry), { recursive: true, force: true });
     }
