@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import { DataError } from '../data/index.js';
 import { ImageError } from '../data/png-digit.js';
 import { FileWriteError } from '../files/index.js';
-import { BackendError, ModelFileError, TrainingError } from '../ml/index.js';
+import { BackendError, ModelFileError, ModelsDirError, TrainingError } from '../ml/index.js';
 import { classifyCommand } from './classify.js';
 import { discoverCommand, type DiscoverFlags } from './discover.js';
 import { evalCommand } from './eval.js';
@@ -19,6 +19,7 @@ const KNOWN_ERRORS = [
   ImageError,
   BackendError,
   ModelFileError,
+  ModelsDirError,
   TrainingError,
   MissingModelError,
   FileWriteError,

@@ -10,7 +10,9 @@ const TARGETS: Record<string, ModelName[]> = { cnn: ['cnn'], vae: ['vae'], all: 
 /**
  * `mnist-tui train <cnn|vae|all>`. The first Ctrl-C (or SIGTERM/SIGHUP) stops after the
  * current batch keeping the last completed epoch; a second one quits at once, which is
- * safe because saves are atomic.
+ * safe because saves are atomic. Each model's run takes the models folder's lock (see
+ * `trainModel`), so `train all` takes it again for the VAE: a run started in between gets
+ * the folder, and the VAE is then refused in one line rather than mixed with it.
  */
 export async function trainCommand(args: string[], config: Config, { io, json }: CommandOptions): Promise<number> {
   const [target, ...extra] = args;
@@ -40,6 +42,8 @@ export async function trainCommand(args: string[], config: Config, { io, json }:
         backend: config.backend,
         signal: controller.signal,
         onEvent: json ? jsonReporter(io.out) : textReporter(io, epochs),
+        onNotice: (message) =>
+          json ? io.out(JSON.stringify({ event: 'notice', message })) : io.err(`mnist-tui: ${message}`),
       });
       if (controller.signal.aborted) return 130;
     }

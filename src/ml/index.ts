@@ -9,5 +9,6 @@ export { classifyImages, evaluateClassifier, evaluateVae, type TestMetrics } fro
 export { trainModel, TrainingError, type TrainOptions } from './train.js';
 export type { TrainEvent } from './events.js';
 export { saveModelSet, loadModelSet, resolveModelDir, ModelFileError, type ModelMetadata } from './model-store.js';
+export { acquireModelsLock, ModelsDirError, type ModelsLock } from './models-lock.js';
 export { loadClassifier, loadVae, type SavedClassifier, type SavedVae } from './saved-models.js';
 export { startTraining, type TrainingSession, type SessionOptions } from './training-session.js';

@@ -5,6 +5,7 @@ import { runEpochLoop } from './epoch-loop.js';
 import type { TestMetrics } from './evaluate.js';
 import type { TrainEvent } from './events.js';
 import type { ModelMetadata } from './model-store.js';
+import { acquireModelsLock } from './models-lock.js';
 
 export { TrainingError } from './epoch-loop.js';
 
@@ -28,6 +29,8 @@ export interface TrainOptions extends Pick<Config, 'batchSize' | 'seed' | 'model
   learningRate?: number;
   /** Clock in milliseconds, injected so tests can fake it. */
   now?: () => number;
+  /** Told one line when something left by a dead run (a stale lock) was cleaned up. */
+  onNotice?: (line: string) => void;
 }
 
 /** How often (in batches) progress is reported. */
@@ -35,9 +38,20 @@ const REPORT_EVERY = 5;
 
 /**
  * Trains one model on `data`, saving it after every completed epoch. Throws TrainingError
- * when the loss or gradients stop being finite; the copy saved before is kept.
+ * when the loss or gradients stop being finite; the copy saved before is kept. The models
+ * folder's lock is held for the whole run, so a second run into the same folder (CLI or
+ * TUI) is refused before it trains (ModelsDirError); `train all` takes it once per model.
  */
 export async function trainModel(data: Mnist, options: TrainOptions): Promise<TestMetrics> {
+  const lock = await acquireModelsLock(options.modelsDir, options.onNotice);
+  try {
+    return await trainLocked(data, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function trainLocked(data: Mnist, options: TrainOptions): Promise<TestMetrics> {
   const { model, epochs, batchSize, seed, onEvent, signal } = options;
   const now = options.now ?? (() => performance.now());
   const threaded = (options.engine ?? (options.workers > 1 ? 'threads' : 'local')) === 'threads';

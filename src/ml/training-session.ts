@@ -20,6 +20,8 @@ export interface SessionOptions extends Pick<Config, 'batchSize' | 'seed' | 'mod
   epochs: number;
   backend: BackendName;
   onEvent: (event: TrainEvent) => void;
+  /** Told one line when a stale lock of a dead run was cleaned up. */
+  onNotice?: (line: string) => void;
 }
 
 /**

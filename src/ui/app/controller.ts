@@ -115,7 +115,24 @@ export function createController({ store, services, config }: ControllerOptions)
         void encodeTestSet({ data, model: current, isCurrent: () => vae === current, store });
       }
     } catch (error) {
+      if (load !== loads[model] || quitting) return;
+      // What is on disk is refused, so a copy loaded before from it is dropped as well.
+      if (model === 'cnn') {
+        classifier?.dispose();
+        classifier = undefined;
+      } else {
+        vae?.dispose();
+        vae = undefined;
+      }
+      // The file names inside the models folder are short enough for the Models view.
+      const prefix = config.modelsDir.endsWith('/') ? config.modelsDir : `${config.modelsDir}/`;
+      const reason = firstLine(error);
+      const unusable = reason.startsWith(prefix) ? reason.slice(prefix.length) : reason;
+      dispatch({ type: 'model', model, metadata: undefined, unusable });
       say(`cannot load the ${model.toUpperCase()}: ${firstLine(error)}`);
+      setCursor(store.getState().explorer.cursor);
+      setDrawing({});
+      numbers.modelsChanged();
     }
   }
 

@@ -49,6 +49,7 @@ export function createTrainingRunner({ trainer, config, dispatch, onSaved }: Tra
           dispatch({ type: 'train-event', event });
           if (event.event === 'epoch') onSaved(model);
         },
+        onNotice: (text) => dispatch({ type: 'message', text }),
       });
       await session.done;
       dispatch({ type: 'train-ended', model, outcome: cancelled ? 'cancelled' : 'done' });

@@ -158,6 +158,8 @@ export interface AppState {
   /** True until the saved models have been looked for. */
   loading: boolean;
   models: Partial<Record<ModelName, ModelMetadata>>;
+  /** Why a saved model could not be loaded, for each model found but refused. */
+  unusable: Partial<Record<ModelName, string>>;
   training: TrainingState;
   explorer: ExplorerState;
   draw: DrawState;
@@ -181,6 +183,7 @@ export function initialState(size: Size, display: Display, modelsDir: string): A
     modelsDir,
     loading: true,
     models: {},
+    unusable: {},
     training: { queue: [], runs: {} },
     explorer: { cursor: [0, 0], encoded: 0, total: 0 },
     draw: {

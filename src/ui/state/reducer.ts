@@ -29,7 +29,8 @@ export type Action =
   | { type: 'backend'; name: string }
   | { type: 'dataset'; source: string; train: number; test: number }
   | { type: 'loaded' }
-  | { type: 'model'; model: ModelName; metadata: ModelMetadata | undefined }
+  /** A model looked for on disk: its metadata when loaded, or why it is unusable. */
+  | { type: 'model'; model: ModelName; metadata: ModelMetadata | undefined; unusable?: string }
   | { type: 'train-queued'; models: ModelName[] }
   | { type: 'train-event'; event: TrainEvent }
   | { type: 'train-paused'; paused: boolean }
@@ -165,7 +166,11 @@ export function reduce(state: AppState, action: Action): AppState {
     case 'loaded':
       return { ...state, loading: false };
     case 'model':
-      return { ...state, models: { ...state.models, [action.model]: action.metadata } };
+      return {
+        ...state,
+        models: { ...state.models, [action.model]: action.metadata },
+        unusable: { ...state.unusable, [action.model]: action.unusable },
+      };
     case 'train-queued':
       return { ...state, training: { ...state.training, queue: action.models } };
     case 'train-event':

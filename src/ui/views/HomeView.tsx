@@ -17,7 +17,7 @@ function Field({ label, children }: { label: string; children: string }) {
   );
 }
 
-/** One model's state in words: training, waiting, trained (with metric and date) or untrained. */
+/** One model's state in words: training, waiting, trained (with metric and date), unusable or untrained. */
 function modelState(state: AppState, model: ModelName): string {
   const { active, queue } = state.training;
   if (active?.model === model) {
@@ -26,6 +26,8 @@ function modelState(state: AppState, model: ModelName): string {
   if (queue.includes(model)) return 'waiting to train';
   const metadata = state.models[model];
   if (metadata !== undefined) return savedModelLine(metadata);
+  const unusable = state.unusable[model];
+  if (unusable !== undefined) return `unusable: ${unusable}`;
   return state.loading ? 'looking…' : 'untrained';
 }
 

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, before, describe, it } from 'node:test';
+import { loadMnist } from '../src/data/index.js';
+import { trainModel } from '../src/ml/index.js';
+import { createMlServices } from '../src/ui/background/index.js';
+import { useBackend } from './helpers/backends.js';
+import { startApp, waitFor } from './helpers/tui-harness.js';
+
+const temp = () => mkdtempSync(path.join(tmpdir(), 'mnist-tui-tui-models-'));
+
+/** A real CNN saved after one short epoch, copied for each test to spoil. */
+let source: string;
+
+before(async () => {
+  await useBackend('wasm');
+  source = temp();
+  await trainModel(await loadMnist({ limit: 256 }), {
+    model: 'cnn',
+    epochs: 1,
+    batchSize: 128,
+    seed: 4,
+    modelsDir: source,
+    workers: 1,
+    backend: 'wasm',
+    onEvent: () => {},
+  });
+});
+
+let unmount: (() => void) | undefined;
+afterEach(() => unmount?.());
+
+/** The app over the real model loaders and trainer of `modelsDir`, with fake data and VAE. */
+async function appOver(modelsDir: string) {
+  const real = createMlServices({ backend: 'wasm', dataDir: undefined, limit: 256, modelsDir });
+  const started = await startApp({
+    modelsDir,
+    services: { loadClassifier: real.loadClassifier, trainer: real.trainer },
+  });
+  unmount = started.instance.unmount;
+  return started;
+}
+
+function spoiledCopy(edit: (metadata: Record<string, unknown>) => unknown): string {
+  const dir = temp();
+  cpSync(path.join(source, 'cnn'), path.join(dir, 'cnn'), { recursive: true });
+  const file = path.join(dir, 'cnn', 'metadata.json');
+  writeFileSync(file, JSON.stringify(edit(JSON.parse(readFileSync(file, 'utf8')))));
+  return dir;
+}
+
+describe('the app with saved models it cannot use', () => {
+  it('metadata of only {"model":"cnn"} shows the CNN as unusable, and the app keeps running', async () => {
+    const { screen, store, stdin } = await appOver(spoiledCopy(() => ({ model: 'cnn' })));
+    await waitFor(() => store.getState().unusable.cnn !== undefined, 'the CNN refused');
+    const home = await screen();
+    assert.match(home, /CNN +unusable: cnn\/metadata\.json: "dataset" needs a text/);
+    assert.equal(store.getState().models.cnn, undefined);
+    stdin.type('4');
+    assert.equal(store.getState().view, 'draw', 'the app still answers keys');
+  });
+
+  it('odd field types are refused, never drawn as "lots epochs · undefined"', async () => {
+    const { screen, store } = await appOver(spoiledCopy((m) => ({ ...m, epochs: 'lots', metrics: {} })));
+    await waitFor(() => store.getState().unusable.cnn !== undefined, 'the CNN refused');
+    const home = await screen();
+    assert.doesNotMatch(home, /lots epochs|undefined/);
+    assert.match(home, /CNN +unusable: cnn\/metadata\.json: "epochs" needs an integer/);
+  });
+
+  it('a models folder locked by another process fails the training in one line; the app keeps running', async () => {
+    const dir = temp();
+    const holder = {
+      pid: process.ppid,
+      host: hostname(),
+      command: 'mnist-tui train all',
+      started: '2026-01-01T00:00:00.000Z',
+    };
+    writeFileSync(path.join(dir, '.lock'), JSON.stringify(holder));
+    const { store, stdin, screen } = await appOver(dir);
+    stdin.type('t');
+    await waitFor(() => store.getState().training.runs.cnn?.outcome === 'failed', 'the training to fail', 5000);
+    const message = store.getState().message ?? '';
+    assert.match(
+      message,
+      new RegExp(
+        `^CNN training failed: .* is in use by another training run \\(pid ${process.ppid}, since 2026-01-01T00:00:00.000Z\\)`,
+      ),
+    );
+    assert.ok(!message.includes('\n'));
+    assert.equal(
+      JSON.parse(readFileSync(path.join(dir, '.lock'), 'utf8')).pid,
+      process.ppid,
+      'the lock is left to its holder',
+    );
+    stdin.type('1');
+    assert.match(await screen(), /CNN +untrained/);
+  });
+});
