@@ -32,6 +32,7 @@ function valueOrUsageError<T>(parse: () => T): T | UsageError {
 /** Strings a user might type: digits, signs, exponents, separators, space, and anything at all. */
 const typed = fc.oneof(
   fc.string(),
+  fc.string({ unit: 'binary' }),
   fc.string({ unit: fc.constantFrom(...'0123456789+-.,eExX_ \t'.split('')) }),
   fc.double().map(String),
   fc.bigInt().map(String),
@@ -50,6 +51,12 @@ describe('flag values', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('a line break in a value is shown escaped, keeping the message on one line', () => {
+    assert.throws(() => parseIntegerFlag('epochs', '1\n2'), {
+      message: '--epochs needs a whole number from 1 to 1000, got "1\\u000a2"',
+    });
   });
 
   it('every range is exact at both ends', () => {

@@ -2,9 +2,20 @@ import type { BackendName } from '../config.js';
 import { MAX_SHARDS } from '../ml/engine/engine.js';
 import { MAX_GRID_SIDE, MAX_MANIFOLD_SIDE } from '../ml/new-numbers/discovery-config.js';
 
-/** A mistake in how the command was called: exit code 2 with a pointer to --help. */
+/** Characters that would break a message's one line or hide part of it from view. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * A mistake in how the command was called: exit code 2 with a pointer to --help. The
+ * message quotes what the user typed, so control characters in it are shown escaped
+ * (`\u000a`) to keep the message on one line.
+ */
 export class UsageError extends Error {
   override name = 'UsageError';
+
+  constructor(message: string) {
+    super(message.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  }
 }
 
 /** The whole numbers a numeric flag accepts, both ends included. */
