@@ -126,6 +126,30 @@ describe('command line', () => {
     assert.match(stdout, /MNIST_TUI_DEBUG=1/);
   });
 
+  it('help loads neither TensorFlow.js nor Ink, after a command too', async () => {
+    const dir = temp('imports');
+    // Refuses, at resolution, every heavy package; eval shows that the guard bites.
+    writeFileSync(
+      path.join(dir, 'hooks.mjs'),
+      'export async function resolve(specifier, context, next) {\n' +
+        '  if (/^(@tensorflow\\/|ink$|react$)/.test(specifier)) throw new Error(`loaded ${specifier}`);\n' +
+        '  return next(specifier, context);\n}\n',
+    );
+    writeFileSync(
+      path.join(dir, 'guard.mjs'),
+      "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n",
+    );
+    const env = { NODE_OPTIONS: `--import=${pathToFileURL(path.join(dir, 'guard.mjs')).href}` };
+    for (const args of [['--help'], ['train', 'cnn', '--help'], ['classify', 'x.png', '-h']]) {
+      const result = await runCli(args, env);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /Usage/);
+    }
+    const heavy = await runCli(['eval', '--models-dir', dir], env);
+    assert.equal(heavy.code, 1);
+    assert.match(heavy.stderr, /^mnist-tui: internal error: loaded @tensorflow\//);
+  });
+
   it('an unexpected error is one line and exit code 1; MNIST_TUI_DEBUG=1 shows its stack', async () => {
     const dir = temp('fault');
     const preload = path.join(dir, 'fault.mjs');
