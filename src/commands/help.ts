@@ -36,7 +36,7 @@ export const FLAGS = {
   },
   limit: {
     synopsis: '--limit N',
-    text: 'train on the first N training images only (1 up to the training set size)',
+    text: `train on the first N training images only, ${rangeText('limit')} and at most the set's size`,
     takesValue: true,
   },
   seed: {
