@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import { loadMnist } from '../src/data/index.js';
@@ -26,22 +27,150 @@ describe('command line', () => {
   });
 
   const usageErrors: [string, string[], RegExp][] = [
-    ['an unknown flag', ['train', 'cnn', '--epochz', '3'], /Unknown flag/],
+    ['an unknown flag', ['train', 'cnn', '--epochz', '3'], /unknown flag --epochz/],
+    ['a single-letter flag', ['manifold', '-n', '3'], /unknown flag -n/],
     ['an unknown command', ['dance'], /unknown command "dance"/],
+    ['the old undocumented start command', ['start'], /unknown command "start"/],
     ['train without a model', ['train'], /train needs one of cnn, vae or all/],
-    ['a bad number', ['train', 'cnn', '--epochs', 'ten'], /--epochs needs a positive integer, got "ten"/],
+    ['a bad number', ['train', 'cnn', '--epochs', 'ten'], /--epochs needs a whole number from 1 to 1000, got "ten"/],
+    ['zero epochs', ['train', 'cnn', '--epochs', '0'], /--epochs must be at least 1, got 0/],
+    ['too many workers', ['train', 'cnn', '--workers', '65'], /--workers can be at most 64/],
+    ['a huge batch', ['train', 'cnn', '--batch-size', '60000'], /--batch-size can be at most 1024/],
+    ['a seed past 32 bits', ['train', 'cnn', '--seed', '4294967296'], /--seed can be at most 4294967295/],
+    ['a negative seed', ['discover', '--seed', '-1'], /--seed needs a whole number from 0 to 4294967295, got "-1"/],
+    ['a limit of zero', ['train', 'cnn', '--limit', '0'], /--limit must be at least 1/],
+    ['a scale that would exhaust memory', ['generate', '--z', '0,0', '--scale', '10000'], /--scale can be at most 64/],
+    ['a latent point beyond float32', ['generate', '--z', '1e39,0'], /--z needs two numbers from -100 to 100/],
+    ['a latent point far off the plane', ['generate', '--z', '0,-100.5'], /--z needs two numbers from -100 to 100/],
+    ['no candidates', ['discover', '--top', '0'], /--top must be at least 1/],
+    ['an empty grid', ['discover', '--grid', '0'], /--grid must be at least 1/],
+    ['a manifold too large', ['manifold', '--n', '101'], /--n can be at most 100/],
+    ['a repeated flag', ['train', 'cnn', '--epochs', '1', '--epochs', '2'], /--epochs is given more than once/],
+    ['a switch with a value', ['eval', '--json=false'], /--json takes no value/],
+    ['a flag without its value', ['train', 'cnn', '--epochs'], /--epochs needs a value/],
+    ['a flag the command does not take', ['classify', 'x.png', '--top', '3'], /classify does not take --top/],
+    ['an argument the command does not take', ['eval', 'now'], /eval takes no arguments, got "now"/],
     ['a bad backend', ['eval', '--backend', 'tpu'], /--backend must be one of auto, wasm, cpu/],
     ['generate without --z', ['generate'], /generate needs --z X,Y/],
     ['a malformed --z', ['generate', '--z', '1;2'], /--z needs two numbers/],
     ['classify without a file', ['classify'], /classify needs exactly one PNG file/],
   ];
   for (const [what, args, message] of usageErrors) {
-    it(`${what} exits with code 2 and says so`, async () => {
+    it(`${what} exits with code 2 and says so in one line`, async () => {
       const result = await runCli(args);
       assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /^mnist-tui: [^\n]+; run mnist-tui ([a-z]+ )?--help for usage\n$/);
       assert.match(result.stderr, message);
+      assert.equal(result.stdout, '');
     });
   }
+
+  it('with --json, a usage error is a JSON event on stdout', async () => {
+    const result = await runCli(['generate', '--z', '0,0', '--scale', '0', '--json']);
+    assert.equal(result.code, 2);
+    assert.deepEqual(jsonLines(result.stdout), [{ event: 'error', message: '--scale must be at least 1, got 0' }]);
+    assert.equal(result.stderr, '');
+    const repeated = await runCli(['eval', '--json', '--json']);
+    assert.equal(repeated.code, 2);
+    assert.deepEqual(jsonLines(repeated.stdout), [{ event: 'error', message: '--json is given more than once' }]);
+  });
+
+  const commands = ['train', 'eval', 'generate', 'classify', 'discover', 'manifold'];
+  for (const command of commands) {
+    it(`${command} --help prints that command's help and does nothing else, whatever else is given`, async () => {
+      const dir = path.join(temp('help'), 'models');
+      const others = ['cnn', '--epochs', '1', '--limit', '100', '--z', '0,0', '--models-dir', dir, '--epochz'];
+      for (const help of ['--help', '-h']) {
+        const result = await runCli([command, ...others.slice(command === 'train' ? 0 : 1), help, '--json']);
+        assert.equal(result.code, 0, result.stderr);
+        assert.equal(result.stderr, '');
+        assert.match(result.stdout, new RegExp(`Usage\\n    \\$ mnist-tui ${command}[\\s\\S]*Options[\\s\\S]*Example`));
+        assert.equal(existsSync(dir), false, 'nothing was trained or written');
+      }
+    });
+  }
+
+  it('help wins over a mistake, and an unknown command gets the full help', async () => {
+    const dir = path.join(temp('help'), 'models');
+    for (const args of [
+      ['start', '--help', '--models-dir', dir],
+      ['--epochs', '-3', '-h'],
+      ['train', 'cnn', '--out', '--help', '--models-dir', dir],
+    ]) {
+      const result = await runCli(args);
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stdout, /Usage[\s\S]*Options/);
+      assert.equal(existsSync(dir), false);
+    }
+    const full = await runCli(['start', '--help']);
+    assert.match(full.stdout, /mnist-tui <command> --help/);
+    assert.doesNotMatch(full.stdout, /\bstart\b/);
+  });
+
+  it('the help names every command and flag, with the range of every number', async () => {
+    const { stdout } = await runCli(['--help']);
+    for (const command of commands) assert.match(stdout, new RegExp(`\\$ mnist-tui ${command}\\b`));
+    const ranges: [string, string][] = [
+      ['--epochs N', '1–1000'],
+      ['--batch-size N', '1–1024'],
+      ['--limit N', '1–4294967295'],
+      ['--seed N', '0–4294967295'],
+      ['--workers N', '1–64'],
+      ['--z X,Y', '-100 to 100'],
+      ['--scale N', '1–64'],
+      ['--top N', '1–100'],
+      ['--grid G', '1–1024'],
+      ['--n N', '1–100'],
+    ];
+    for (const [flag, range] of ranges) assert.match(stdout, new RegExp(`${flag}\\s.*${range}`));
+    assert.match(stdout, /MNIST_TUI_DEBUG=1/);
+  });
+
+  it('help loads neither TensorFlow.js nor Ink, after a command too', async () => {
+    const dir = temp('imports');
+    // Refuses, at resolution, every heavy package; eval shows that the guard bites.
+    writeFileSync(
+      path.join(dir, 'hooks.mjs'),
+      'export async function resolve(specifier, context, next) {\n' +
+        '  if (/^(@tensorflow\\/|ink$|react$)/.test(specifier)) throw new Error(`loaded ${specifier}`);\n' +
+        '  return next(specifier, context);\n}\n',
+    );
+    writeFileSync(
+      path.join(dir, 'guard.mjs'),
+      "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n",
+    );
+    const env = { NODE_OPTIONS: `--import=${pathToFileURL(path.join(dir, 'guard.mjs')).href}` };
+    for (const args of [['--help'], ['train', 'cnn', '--help'], ['classify', 'x.png', '-h']]) {
+      const result = await runCli(args, env);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /Usage/);
+    }
+    const heavy = await runCli(['eval', '--models-dir', dir], env);
+    assert.equal(heavy.code, 1);
+    assert.match(heavy.stderr, /^mnist-tui: internal error: loaded @tensorflow\//);
+  });
+
+  it('an unexpected error is one line and exit code 1; MNIST_TUI_DEBUG=1 shows its stack', async () => {
+    const dir = temp('fault');
+    const preload = path.join(dir, 'fault.mjs');
+    // A fault injected into a call the CLI makes before any command runs.
+    writeFileSync(
+      preload,
+      "import os from 'node:os'; import { syncBuiltinESMExports } from 'node:module';\n" +
+        "os.availableParallelism = () => { throw new TypeError('injected fault\\nsecond line'); };\n" +
+        'syncBuiltinESMExports();\n',
+    );
+    const env = { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` };
+    const plain = await runCli(['eval'], env);
+    assert.equal(plain.code, 1);
+    assert.equal(plain.stderr, 'mnist-tui: internal error: injected fault (MNIST_TUI_DEBUG=1 shows the stack trace)\n');
+    const debug = await runCli(['eval'], { ...env, MNIST_TUI_DEBUG: '1' });
+    assert.equal(debug.code, 1);
+    assert.match(
+      debug.stderr,
+      /^mnist-tui: internal error: injected fault\nTypeError: injected fault\nsecond line\n\s+at /,
+    );
+  });
 
   it('a missing data folder is one line naming the file, exit code 1', async () => {
     const result = await runCli(['train', 'cnn', '--data-dir', temp('empty')]);
@@ -167,6 +296,30 @@ describe('command line with trained models', () => {
     const result = await runCli(['classify', file, '--models-dir', modelsDir]);
     assert.equal(result.code, 1);
     assert.match(result.stderr.trim(), /^mnist-tui: .*broken\.png: [^\n]+$/);
+  });
+
+  it('a reader that stops reading (| head -1) ends a command quietly, with exit code 0', async () => {
+    const file = path.join(temp('epipe'), 'digit.png');
+    writeFileSync(file, encodeGrayPng((await loadMnist({ limit: 1 })).test.images.subarray(0, 784), 28, 28, 1));
+    for (const args of [['classify', file], ['generate', '--z', '0,0'], ['eval'], ['--help']]) {
+      const child = startCli([...args, '--models-dir', modelsDir]);
+      // Closed before the command writes anything, so its first line meets a broken pipe.
+      child.stdout?.destroy();
+      const result = await collect(child);
+      assert.equal(result.code, 0, `${args[0]}: ${result.stderr}`);
+      assert.doesNotMatch(result.stderr, /EPIPE|Error|\n\s+at /, args[0]);
+    }
+  });
+
+  it('a closed stderr loses only the diagnostics: the results and the exit code stand', async () => {
+    const child = startCli(['generate', '--z', '0,0', '--models-dir', modelsDir], { NO_COLOR: '1' });
+    child.stderr?.destroy();
+    const result = await collect(child);
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout.trimEnd().split('\n').length, 28);
+    const failing = startCli(['classify', 'no-such.png', '--models-dir', modelsDir]);
+    failing.stderr?.destroy();
+    assert.equal((await collect(failing)).code, 1);
   });
 
   it('Ctrl-C stops training after the batch and keeps the last completed epoch', async () => {

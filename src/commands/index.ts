@@ -8,6 +8,8 @@ import { discoverCommand, type DiscoverFlags } from './discover.js';
 import { evalCommand } from './eval.js';
 import { UsageError } from './flags.js';
 import { generateCommand } from './generate.js';
+import { usageHint, type CommandName } from './help.js';
+import { internalErrorLines } from './internal-error.js';
 import type { CommandOptions } from './io.js';
 import { manifoldCommand, type ManifoldFlags } from './manifold.js';
 import { MissingModelError } from './missing-model.js';
@@ -27,10 +29,11 @@ const KNOWN_ERRORS = [
 
 /**
  * Runs one headless command and returns its exit code: 0 on success, 2 for a usage
- * mistake, 1 for bad input or a failed run, each said in one line.
+ * mistake, 1 for bad input, a failed run or an internal error, each said in one line
+ * (with --json, as an `error` event on stdout).
  */
 export async function runCommand(
-  command: string,
+  command: CommandName,
   args: string[],
   config: Config,
   options: CommandOptions & DiscoverFlags & ManifoldFlags,
@@ -38,8 +41,6 @@ export async function runCommand(
   const { io, json } = options;
   try {
     switch (command) {
-      case 'start':
-        return await trainCommand(['all'], config, options);
       case 'train':
         return await trainCommand(args, config, options);
       case 'eval':
@@ -53,17 +54,14 @@ export async function runCommand(
       case 'manifold':
         return await manifoldCommand(config, options);
       default:
-        throw new UsageError(`unknown command "${command}"`);
+        throw new UsageError(`unknown command "${command satisfies never}"`);
     }
   } catch (error) {
-    if (!KNOWN_ERRORS.some((kind) => error instanceof kind)) throw error;
-    const message = (error as Error).message;
+    const known = KNOWN_ERRORS.some((kind) => error instanceof kind);
+    const [message, ...stack] = known ? [(error as Error).message] : internalErrorLines(error, process.env);
     if (json) io.out(JSON.stringify({ event: 'error', message }));
-    else io.err(`mnist-tui: ${message}`);
-    if (error instanceof UsageError) {
-      if (!json) io.err('Run mnist-tui --help for usage.');
-      return 2;
-    }
-    return 1;
+    else io.err(`mnist-tui: ${message}${error instanceof UsageError ? `; ${usageHint(command)}` : ''}`);
+    stack.forEach((line) => io.err(line));
+    return error instanceof UsageError ? 2 : 1;
   }
 }

@@ -1,0 +1,155 @@
+/**
+ * The command line, from argv to what runs: help, the version, the app or one command
+ * with its typed config. Pure and import-light, so `--help` stays instant and tests can
+ * call it in-process; every mistake is a one-line UsageError.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_BATCH_SIZE, DEFAULT_MODELS_DIR, DEFAULT_SEED, type Config } from '../config.js';
+import { GraphicsModeError, parseGraphicsRequest, type GraphicsRequest } from '../ui/graphics/detect-graphics.js';
+import type { DiscoverFlags } from './discover.js';
+import { parseBackend, parseIntegerFlag, parseLatentPoint, parseSeed, UsageError, type IntegerFlag } from './flags.js';
+import {
+  commandHelp,
+  COMMANDS,
+  DEFAULT_SCALE,
+  FLAGS,
+  flagsOf,
+  globalHelp,
+  isCommand,
+  type CommandName,
+  type FlagName,
+} from './help.js';
+import type { CommandOptions } from './io.js';
+import type { ManifoldFlags } from './manifold.js';
+
+/** What the command line asks for. */
+export type Invocation =
+  | { kind: 'help'; text: string }
+  | { kind: 'version' }
+  | { kind: 'app'; config: Config; graphics: GraphicsRequest | undefined }
+  | {
+      kind: 'command';
+      command: CommandName;
+      args: string[];
+      config: Config;
+      options: Omit<CommandOptions, 'io'> & DiscoverFlags & ManifoldFlags;
+    };
+
+/** Values that depend on the machine, passed in so parsing stays pure. */
+export interface InvocationDefaults {
+  /** Training threads without --workers. */
+  workers: number;
+}
+
+/**
+ * Reads the command line (without the node and script paths). `--help` or `-h` anywhere
+ * before `--` wins over everything else, mistakes included.
+ *
+ * @throws {UsageError} for anything the help does not describe: an unknown command or
+ *   flag, a flag the command does not take, a repeated flag, a missing or out-of-range value.
+ */
+export function parseInvocation(argv: readonly string[], defaults: InvocationDefaults): Invocation {
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: Object.fromEntries(
+      Object.entries(FLAGS).map(([name, flag]) => [
+        name,
+        { type: flag.takesValue ? 'string' : 'boolean', ...(name === 'help' ? { short: 'h' } : {}) },
+      ]),
+    ),
+    // Not strict: every mistake is reported below in our words, after --help has had its say.
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const positionals = tokens.flatMap((t) => (t.kind === 'positional' ? [t.value] : []));
+  const [first, ...args] = positionals;
+  const command = first !== undefined && isCommand(first) ? first : undefined;
+  const terminator = argv.indexOf('--');
+  const beforeTerminator = terminator === -1 ? argv : argv.slice(0, terminator);
+  // Raw arguments, so that help wins even where it sits in the place of a value (`--out --help`).
+  const helpAsked =
+    beforeTerminator.some((a) => a === '-h' || a === '--help' || a.startsWith('--help=')) ||
+    tokens.some((t) => t.kind === 'option' && t.name === 'help');
+  if (helpAsked) {
+    return { kind: 'help', text: command === undefined ? globalHelp() : commandHelp(command) };
+  }
+  if (first !== undefined && command === undefined) throw new UsageError(`unknown command "${first}"`);
+
+  const values = new Map<FlagName, string | true>();
+  const accepted = flagsOf(command);
+  const who = command ?? 'the app';
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const name = token.name as FlagName;
+    // Only the long names are ours, and -h; single letters such as -n or -z are not.
+    const known = Object.hasOwn(FLAGS, name) && (token.rawName === `--${name}` || token.rawName === '-h');
+    if (!known) throw new UsageError(`unknown flag ${token.rawName}`);
+    if (!accepted.includes(name)) throw new UsageError(`${who} does not take --${name}`);
+    if (values.has(name)) throw new UsageError(`--${name} is given more than once`);
+    values.set(name, flagValue(name, token.rawName, token.value, token.inlineValue));
+  }
+  if (values.has('version')) return { kind: 'version' };
+
+  const text = (name: FlagName) => values.get(name) as string | undefined;
+  const integer = (name: IntegerFlag) => {
+    const value = text(name);
+    return value === undefined ? undefined : parseIntegerFlag(name, value);
+  };
+  const seed = text('seed');
+  const config: Config = {
+    dataDir: text('data-dir'),
+    modelsDir: text('models-dir') ?? DEFAULT_MODELS_DIR,
+    limit: integer('limit'),
+    seed: seed === undefined ? DEFAULT_SEED : parseSeed(seed),
+    backend: parseBackend(text('backend') ?? 'auto'),
+    epochs: integer('epochs'),
+    batchSize: integer('batch-size') ?? DEFAULT_BATCH_SIZE,
+    workers: integer('workers') ?? defaults.workers,
+  };
+  if (command === undefined) return { kind: 'app', config, graphics: graphicsRequest(text('graphics')) };
+
+  const { maxArgs } = COMMANDS[command];
+  if (args.length > maxArgs) {
+    const count = maxArgs === 0 ? 'no arguments' : 'one argument';
+    throw new UsageError(`${command} takes ${count}, got "${args.join(' ')}"`);
+  }
+  const z = text('z');
+  return {
+    kind: 'command',
+    command,
+    args,
+    config,
+    options: {
+      json: values.has('json'),
+      z: z === undefined ? undefined : parseLatentPoint(z),
+      out: text('out'),
+      scale: integer('scale') ?? DEFAULT_SCALE,
+      top: integer('top'),
+      grid: integer('grid'),
+      n: integer('n'),
+    },
+  };
+}
+
+/** A flag's value as written, or `true` for a switch; refuses a value missing or misplaced. */
+function flagValue(name: FlagName, rawName: string, value: string | undefined, inline: boolean | undefined) {
+  if (!FLAGS[name].takesValue) {
+    if (value !== undefined) throw new UsageError(`${rawName} takes no value, got "${value}"`);
+    return true;
+  }
+  // `--out --json` forgot the value; a value may start with one dash (`--z -1,2`).
+  if (value === undefined || (!inline && value.startsWith('--'))) {
+    throw new UsageError(`${rawName} needs a value (${FLAGS[name].synopsis})`);
+  }
+  return value;
+}
+
+function graphicsRequest(value: string | undefined): GraphicsRequest | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseGraphicsRequest(value, '--graphics');
+  } catch (error) {
+    throw error instanceof GraphicsModeError ? new UsageError(error.message) : error;
+  }
+}
