@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadMnist, type Mnist } from '../../src/data/index.js';
 import { initBackend } from '../../src/ml/backend.js';
-import { startWebGpu, stopWebGpu } from '../../src/ml/backends/index.js';
+import { adapterName, softwareReason, startWebGpu, stopWebGpu } from '../../src/ml/backends/index.js';
 import { trainModel } from '../../src/ml/train.js';
 import { trainEpochAsync, type EpochResult } from './async-epoch.js';
 import { gradientCases } from './gradient-cases.js';
@@ -66,7 +66,9 @@ say(
 process.exitCode = report.failures.length === 0 ? 0 : 1;
 
 async function run(): Promise<void> {
-  report.adapter = await startWebGpu();
+  const adapter = await startWebGpu();
+  const software = softwareReason(adapter);
+  report.adapter = `${adapterName(adapter)}${software === undefined ? '' : ` (software: ${software})`}`;
   say(`webgpu adapter: ${report.adapter}`);
   await initBackend('wasm');
 
