@@ -5,6 +5,7 @@ import type { TestMetrics } from './evaluate.js';
 import type { TrainEvent } from './events.js';
 import type { ModelMetadata } from './model-store.js';
 import { learningRateAt } from './tasks.js';
+import { createCnnGpuEngine } from './webgpu/index.js';
 
 export class TrainingError extends Error {
   override name = 'TrainingError';
@@ -44,9 +45,14 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
   const now = options.now ?? (() => performance.now());
   const threaded = (options.engine ?? (options.workers > 1 ? 'threads' : 'local')) === 'threads';
   const engineOptions = { model, seed, backend: options.backend };
-  const engine = threaded
-    ? await createWorkerEngine(data, { ...engineOptions, workers: options.workers })
-    : await createLocalEngine(data, engineOptions);
+  // On webgpu the classifier trains through the hand-written WGSL pass, in this thread: not
+  // where threads were asked for to keep it free (the TUI), nor for the VAE, which has no pass yet.
+  const engine =
+    model === 'cnn' && options.backend === 'webgpu' && options.engine !== 'threads'
+      ? await createCnnGpuEngine(data, engineOptions)
+      : threaded
+        ? await createWorkerEngine(data, { ...engineOptions, workers: options.workers })
+        : await createLocalEngine(data, engineOptions);
   try {
     return await runEpochs(engine);
   } finally {

@@ -63,6 +63,11 @@ export async function startWebGpu(): Promise<AdapterIdentity> {
   return started.adapter;
 }
 
+/** The device WebGPU runs on, while one is started: the hand-written pass (ml/webgpu) shares it. */
+export function webGpuDevice(): GPUDevice | undefined {
+  return started?.device;
+}
+
 /**
  * Unregisters the backend and destroys its device, releasing the GPU now rather than at exit.
  * Dawn can keep Node's event loop running while a device lives (its `device.lost` promise is
