@@ -128,12 +128,20 @@ describe('WGSL shaders against the cpu backend, odd shapes', { skip: noAdapter }
     assertClose(out, want.dataSync(), 'conv3x3 input gradient');
   });
 
-  it('conv3x3 filter and bias gradients', async () => {
-    const grads = new Float32Array(params.length);
-    const [, , out] = await runShader(
-      wgsl.conv3x3FilterGradShader(S, CI, CO, layer),
-      [x, dy, grads],
-      9 * CI * CO + CO,
+  it('conv3x3 filter and bias gradients, in partial sums then added up', async () => {
+    // 7 parts of 75 positions: 11 each, the last part short.
+    const parts = 7;
+    const weightCount = 9 * CI * CO + CO;
+    const [, , partial] = await runShader(
+      wgsl.conv3x3FilterGradShader(S, CI, CO, parts),
+      [x, dy, new Float32Array(weightCount * parts)],
+      weightCount * parts,
+      B,
+    );
+    const [, out] = await runShader(
+      wgsl.reducePartsShader(9 * CI * CO, CO, parts, layer),
+      [partial, new Float32Array(params.length)],
+      weightCount,
       B,
     );
     const want = tf.grad((filter: tf.Tensor) =>
@@ -235,7 +243,7 @@ describe('the WebGPU CNN pass against the wasm pass', { skip: noAdapter }, () =>
   };
 
   it('gives the whole step’s loss and every gradient: batch 1 and 67 (not a multiple of 64)', async () => {
-    const pass = new CnnGpuPass(device(), data.train, shapes, weights);
+    const pass = await CnnGpuPass.create(device(), data.train, shapes, weights);
     try {
       for (const size of [1, 67]) {
         const indices = batchOf(size, size);
@@ -254,7 +262,7 @@ describe('the WebGPU CNN pass against the wasm pass', { skip: noAdapter }, () =>
   });
 
   it('steps Adam on the GPU as FlatAdam does on the CPU', async () => {
-    const pass = new CnnGpuPass(device(), data.train, shapes, weights);
+    const pass = await CnnGpuPass.create(device(), data.train, shapes, weights);
     const cpu = weights.slice();
     const adam = new FlatAdam(cpu.length);
     try {
@@ -280,7 +288,7 @@ describe('the WebGPU CNN pass against the wasm pass', { skip: noAdapter }, () =>
       labels: data.test.labels.subarray(0, count),
       count,
     };
-    const pass = new CnnGpuPass(device(), data.train, shapes, weights);
+    const pass = await CnnGpuPass.create(device(), data.train, shapes, weights);
     try {
       const want = (await task.evaluate(test)).sum;
       const got = await pass.correct(test);
@@ -296,7 +304,7 @@ describe('the WebGPU CNN pass against the wasm pass', { skip: noAdapter }, () =>
     const broken = weights.slice();
     // An infinite logit bias makes softmax NaN. (A NaN conv weight would not do: ReLU maps it to 0.)
     broken[broken.length - 1] = Infinity;
-    const pass = new CnnGpuPass(device(), data.train, shapes, broken);
+    const pass = await CnnGpuPass.create(device(), data.train, shapes, broken);
     try {
       const { finite } = await pass.loss(pass.step(batchOf(4, 1)));
       assert.equal(finite, false);

@@ -1,5 +1,6 @@
 import type { BackendName, Config, ModelName } from '../config.js';
 import { shuffledBatches, type Mnist } from '../data/index.js';
+import { initBackend } from './backend.js';
 import { createLocalEngine, createWorkerEngine, type TrainEngine } from './engine/index.js';
 import type { TestMetrics } from './evaluate.js';
 import type { TrainEvent } from './events.js';
@@ -33,6 +34,16 @@ export interface TrainOptions extends Pick<Config, 'batchSize' | 'seed' | 'model
   now?: () => number;
 }
 
+/**
+ * Whether the classifier trains through the hand-written WGSL pass, in this thread: on webgpu,
+ * asked for or chosen by `auto` (which measured that pass), but not where threads were asked
+ * for to keep this thread free (the TUI), nor for the VAE, which has no pass yet.
+ */
+async function onGpuPass({ model, backend, engine }: TrainOptions): Promise<boolean> {
+  if (model !== 'cnn' || engine === 'threads') return false;
+  return backend === 'webgpu' || (backend === 'auto' && (await initBackend('auto', 'async')) === 'webgpu');
+}
+
 /** How often (in batches) progress is reported. */
 const REPORT_EVERY = 5;
 
@@ -45,14 +56,11 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
   const now = options.now ?? (() => performance.now());
   const threaded = (options.engine ?? (options.workers > 1 ? 'threads' : 'local')) === 'threads';
   const engineOptions = { model, seed, backend: options.backend };
-  // On webgpu the classifier trains through the hand-written WGSL pass, in this thread: not
-  // where threads were asked for to keep it free (the TUI), nor for the VAE, which has no pass yet.
-  const engine =
-    model === 'cnn' && options.backend === 'webgpu' && options.engine !== 'threads'
-      ? await createCnnGpuEngine(data, engineOptions)
-      : threaded
-        ? await createWorkerEngine(data, { ...engineOptions, workers: options.workers })
-        : await createLocalEngine(data, engineOptions);
+  const engine = (await onGpuPass(options))
+    ? await createCnnGpuEngine(data, engineOptions)
+    : threaded
+      ? await createWorkerEngine(data, { ...engineOptions, workers: options.workers })
+      : await createLocalEngine(data, engineOptions);
   try {
     return await runEpochs(engine);
   } finally {

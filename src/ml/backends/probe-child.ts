@@ -5,11 +5,9 @@
  * drops it. Prints one JSON line, a MachineProbe, on stdout. With `--measure`, and only on a
  * hardware adapter, it also times a few CNN training steps on WebGPU and on wasm.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { IMAGE_SIZE, NUM_CLASSES } from '../../data/index.js';
-import { initBackend } from '../backend.js';
-import { createStepper } from '../stepper.js';
-import { createTask } from '../tasks.js';
+import { createLocalEngine } from '../engine/index.js';
+import { createCnnGpuEngine } from '../webgpu/index.js';
 import { softwareReason } from './adapter-kind.js';
 import type { MachineProbe } from './auto-choice.js';
 import { startWebGpu, stopWebGpu } from './webgpu.js';
@@ -24,24 +22,32 @@ const TIMED_MS = 2000;
 /** Synthetic training images: the speed does not depend on what the pixels show. */
 const IMAGES = 1024;
 
-/** CNN training images per second on `backend`, one thread. */
+/**
+ * CNN training images per second through the engine training would use: the hand-written WGSL
+ * pass on WebGPU, the wasm pass on one thread.
+ */
 async function trainingRate(backend: 'webgpu' | 'wasm'): Promise<number> {
-  await initBackend(backend, 'async');
   const images = Uint8Array.from({ length: IMAGES * IMAGE_SIZE }, (_, i) => (i * 2654435761) >>> 24);
   const labels = Uint8Array.from({ length: IMAGES }, (_, i) => i % NUM_CLASSES);
-  const task = createTask('cnn', { images, labels, count: IMAGES }, 1);
-  const stepper = await createStepper(task);
-  const batch = (step: number) => Int32Array.from({ length: BATCH }, (_, i) => (step * BATCH + i) % IMAGES);
-  for (let step = 0; step < WARMUP_STEPS; step++) await stepper.step(batch(step), step);
-  const start = performance.now();
-  let steps = 0;
-  while (steps < TIMED_STEPS && performance.now() - start < TIMED_MS) {
-    await stepper.step(batch(steps), steps);
-    steps += 1;
+  const set = { images, labels, count: IMAGES };
+  const data = { train: set, test: set, source: 'synthetic' };
+  const engine =
+    backend === 'webgpu'
+      ? await createCnnGpuEngine(data, { seed: 1, backend })
+      : await createLocalEngine(data, { model: 'cnn', seed: 1, backend });
+  try {
+    const batch = (step: number) => Int32Array.from({ length: BATCH }, (_, i) => (step * BATCH + i) % IMAGES);
+    for (let step = 0; step < WARMUP_STEPS; step++) await engine.step(batch(step), step);
+    const start = performance.now();
+    let steps = 0;
+    while (steps < TIMED_STEPS && performance.now() - start < TIMED_MS) {
+      await engine.step(batch(steps), steps);
+      steps += 1;
+    }
+    return (steps * BATCH) / ((performance.now() - start) / 1000);
+  } finally {
+    await engine.dispose();
   }
-  const seconds = (performance.now() - start) / 1000;
-  for (const part of Object.values(task.parts)) part.dispose();
-  return (steps * BATCH) / seconds;
 }
 
 async function probe(measure: boolean): Promise<MachineProbe> {
@@ -59,9 +65,6 @@ async function probe(measure: boolean): Promise<MachineProbe> {
     return { ...result, rates: { webgpu, wasmPerThread: wasm } };
   } catch (error) {
     return { ...result, failure: error instanceof Error ? error.message.split('\n')[0] : String(error) };
-  } finally {
-    stopWebGpu();
-    tf.disposeVariables();
   }
 }
 

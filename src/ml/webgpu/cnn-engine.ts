@@ -19,7 +19,7 @@ export async function createCnnGpuEngine(data: Mnist, options: Omit<EngineOption
   if (device === undefined) throw new Error('webgpu started without a device');
   const task = createTask('cnn', data.train, options.seed);
   const params = new FlatParameters(task.variables);
-  const pass = new CnnGpuPass(
+  const pass = await CnnGpuPass.create(
     device,
     data.train,
     task.variables.map((variable) => variable.shape),

@@ -8,6 +8,11 @@ const [C1, C2, HIDDEN] = [32, 64, 128];
 /** Side of the image after each 2×2 pool. */
 const [S1, S2] = [IMAGE_SIDE / 2, IMAGE_SIDE / 4];
 const FLAT = S2 * S2 * C2;
+/**
+ * Partial sums per weight of each convolution's filter gradient (see conv3x3FilterGradShader):
+ * ~80,000 and ~300,000 threads, each summing a few hundred to a few thousand products at batch 128.
+ */
+const [CONV1_PARTS, CONV2_PARTS] = [256, 16];
 /** Steps whose loss the log keeps before its slots are reused. */
 const LOSS_SLOTS = 64;
 /** The most workgroups one dimension of a dispatch may have (WebGPU's default limit). */
@@ -61,7 +66,29 @@ export class CnnGpuPass {
   private stepsTaken = 0;
   learningRate = DEFAULT_ADAM.learningRate;
 
-  constructor(
+  /**
+   * Builds the pass, with `weights` (flat, in variable order) as its starting point. Throws
+   * where the GPU refuses a shader or a pipeline, which it otherwise reports only as a warning.
+   */
+  static async create(
+    device: GPUDevice,
+    train: DigitSet,
+    variableShapes: number[][],
+    weights: Float32Array,
+  ): Promise<CnnGpuPass> {
+    device.pushErrorScope('validation');
+    const pass = new CnnGpuPass(device, train, variableShapes, weights);
+    // Bind groups are checked when built: build them now, inside the error scope.
+    pass.ensureCapacity(1);
+    const error = await device.popErrorScope();
+    if (error !== null) {
+      pass.dispose();
+      throw new Error(`the WebGPU training pass did not build: ${error.message.split('\n')[0]}`);
+    }
+    return pass;
+  }
+
+  private constructor(
     private readonly device: GPUDevice,
     train: DigitSet,
     variableShapes: number[][],
@@ -90,10 +117,12 @@ export class CnnGpuPass {
       dense3Weights: wgsl.denseWeightGradShader(FLAT, HIDDEN, dense3),
       dense3Input: wgsl.denseInputGradShader(FLAT, HIDDEN, false, w3),
       pool2Grad: wgsl.maxPoolGradReluShader(S1, C2),
-      conv2Filter: wgsl.conv3x3FilterGradShader(S1, C1, C2, conv2),
+      conv2Filter: wgsl.conv3x3FilterGradShader(S1, C1, C2, CONV2_PARTS),
+      conv2Reduce: wgsl.reducePartsShader(9 * C1 * C2, C2, CONV2_PARTS, conv2),
       conv2Input: wgsl.conv3x3InputGradShader(S1, C1, C2, w2),
       pool1Grad: wgsl.maxPoolGradReluShader(IMAGE_SIDE, C1),
-      conv1Filter: wgsl.conv3x3FilterGradShader(IMAGE_SIDE, 1, C1, conv1),
+      conv1Filter: wgsl.conv3x3FilterGradShader(IMAGE_SIDE, 1, C1, CONV1_PARTS),
+      conv1Reduce: wgsl.reducePartsShader(9 * C1, C1, CONV1_PARTS, conv1),
       finite: wgsl.finiteCheckShader(this.size),
       adam: wgsl.adamShader(this.size, beta1, beta2, epsilon),
       correct: wgsl.correctShader(NUM_CLASSES),
@@ -109,6 +138,8 @@ export class CnnGpuPass {
     this.buffers.labels = this.upload(train.labels);
     this.buffers.params = this.upload(weights);
     for (const name of ['grads', 'm', 'v']) this.buffers[name] = this.storage(this.size * 4);
+    const partials = Math.max((9 * C1 + C1) * CONV1_PARTS, (9 * C1 * C2 + C2) * CONV2_PARTS);
+    this.buffers.partial = this.storage(partials * 4);
     this.stepUniforms = device.createBuffer({ size: UNIFORM_BYTES, usage: UNIFORM | COPY_DST });
     this.lossLog = this.storage(LOSS_SLOTS * 2 * 4);
     this.order = this.storage(4);
@@ -273,10 +304,12 @@ export class CnnGpuPass {
       ['dense3Weights', [B.p2, B.dh3, B.grads], fixed((FLAT + 1) * HIDDEN)],
       ['dense3Input', [B.dh3, B.params, B.dp2], each(FLAT)],
       ['pool2Grad', [B.dp2, B.arg2, B.h2, B.dh2], each(S1 * S1 * C2)],
-      ['conv2Filter', [B.p1, B.dh2, B.grads], fixed(9 * C1 * C2 + C2)],
+      ['conv2Filter', [B.p1, B.dh2, B.partial], fixed((9 * C1 * C2 + C2) * CONV2_PARTS)],
+      ['conv2Reduce', [B.partial, B.grads], fixed(9 * C1 * C2 + C2)],
       ['conv2Input', [B.dh2, B.params, B.dp1], each(S1 * S1 * C1)],
       ['pool1Grad', [B.dp1, B.arg1, B.h1, B.dh1], each(IMAGE_SIZE * C1)],
-      ['conv1Filter', [B.x, B.dh1, B.grads], fixed(9 * C1 + C1)],
+      ['conv1Filter', [B.x, B.dh1, B.partial], fixed((9 * C1 + C1) * CONV1_PARTS)],
+      ['conv1Reduce', [B.partial, B.grads], fixed(9 * C1 + C1)],
       ['finite', [B.grads, this.lossLog], fixed(n + 1)],
       ['adam', [B.grads, this.lossLog, B.params, B.m, B.v], fixed(n)],
     ];

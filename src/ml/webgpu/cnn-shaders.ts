@@ -125,45 +125,70 @@ ${ENTRY} {${THREAD}
 }
 
 /**
- * A 3×3 convolution's filter and bias gradients, one thread per weight:
- * dW[ky, kx, ci, co] = Σ_{b,y,x} in[b, y+ky−1, x+kx−1, ci] · d[b, y, x, co]; then dBias[co] = Σ d.
+ * A 3×3 convolution's filter and bias gradients, in `parts` partial sums per weight so that
+ * enough threads share the work: a layer has few weights (320 in the first) and each sums over
+ * every position of the batch. Thread (w, part) sums positions [part·chunk, (part+1)·chunk) of
+ * dW[ky, kx, ci, co] = Σ_{b,y,x} in[b, y+ky−1, x+kx−1, ci] · d[b, y, x, co], or of dBias[co] = Σ d
+ * for w past the kernel, into partial[w · parts + part]; reducePartsShader adds the parts up.
  */
-export function conv3x3FilterGradShader(side: number, cin: number, cout: number, weights: LayerWeights): string {
+export function conv3x3FilterGradShader(side: number, cin: number, cout: number, parts: number): string {
   const kernelSize = 9 * cin * cout;
   return /* wgsl */ `${STEP_UNIFORMS}
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> input: array<f32>;
 @group(0) @binding(2) var<storage, read> delta: array<f32>;
-@group(0) @binding(3) var<storage, read_write> grads: array<f32>;
+@group(0) @binding(3) var<storage, read_write> partial: array<f32>;
 ${ENTRY} {${THREAD}
-  if (i >= ${kernelSize + cout}u) { return; }
-  if (i >= ${kernelSize}u) {
-    let co = i - ${kernelSize}u;
-    var bias = 0.0;
-    for (var p = 0u; p < step.batch * ${side * side}u; p++) { bias += delta[p * ${cout}u + co]; }
-    grads[${weights.bias}u + co] = bias;
+  if (i >= ${(kernelSize + cout) * parts}u) { return; }
+  let part = i % ${parts}u;
+  let w = i / ${parts}u;
+  let positions = step.batch * ${side * side}u;
+  let chunk = (positions + ${parts - 1}u) / ${parts}u;
+  let first = part * chunk;
+  let last = min(first + chunk, positions);
+  var sum = 0.0;
+  if (w >= ${kernelSize}u) {
+    for (var p = first; p < last; p++) { sum += delta[p * ${cout}u + w - ${kernelSize}u]; }
+    partial[i] = sum;
     return;
   }
-  let co = i % ${cout}u;
-  let ci = (i / ${cout}u) % ${cin}u;
-  let k = i / ${cin * cout}u;
+  let co = w % ${cout}u;
+  let ci = (w / ${cout}u) % ${cin}u;
+  let k = w / ${cin * cout}u;
   let ky = i32(k / 3u) - 1;
   let kx = i32(k % 3u) - 1;
-  var sum = 0.0;
-  for (var b = 0u; b < step.batch; b++) {
-    for (var y = 0; y < ${side}; y++) {
-      let sy = y + ky;
-      if (sy < 0 || sy >= ${side}) { continue; }
-      for (var x = 0; x < ${side}; x++) {
-        let sx = x + kx;
-        if (sx < 0 || sx >= ${side}) { continue; }
-        let inIndex = ((b * ${side}u + u32(sy)) * ${side}u + u32(sx)) * ${cin}u + ci;
-        let dIndex = ((b * ${side}u + u32(y)) * ${side}u + u32(x)) * ${cout}u + co;
-        sum += input[inIndex] * delta[dIndex];
-      }
-    }
+  for (var p = first; p < last; p++) {
+    let x = i32(p % ${side}u);
+    let y = i32((p / ${side}u) % ${side}u);
+    let sy = y + ky;
+    let sx = x + kx;
+    if (sy < 0 || sy >= ${side} || sx < 0 || sx >= ${side}) { continue; }
+    let b = p / ${side * side}u;
+    let inIndex = ((b * ${side}u + u32(sy)) * ${side}u + u32(sx)) * ${cin}u + ci;
+    sum += input[inIndex] * delta[p * ${cout}u + co];
   }
-  grads[${weights.kernel}u + i] = sum;
+  partial[i] = sum;
+}`;
+}
+
+/**
+ * Adds up conv3x3FilterGradShader's partial sums, one thread per weight, into the gradient
+ * vector: the kernel's at `weights.kernel`, then the bias's at `weights.bias`.
+ */
+export function reducePartsShader(kernelSize: number, biasSize: number, parts: number, weights: LayerWeights): string {
+  return /* wgsl */ `${STEP_UNIFORMS}
+@group(0) @binding(0) var<uniform> step: Step;
+@group(0) @binding(1) var<storage, read> partial: array<f32>;
+@group(0) @binding(2) var<storage, read_write> grads: array<f32>;
+${ENTRY} {${THREAD}
+  // Every shader binds the step uniforms; this one needs none, but a binding left unused
+  // would drop out of the pipeline's layout and make the shared bind-group shape invalid.
+  _ = step.batch;
+  if (i >= ${kernelSize + biasSize}u) { return; }
+  var sum = 0.0;
+  for (var part = 0u; part < ${parts}u; part++) { sum += partial[i * ${parts}u + part]; }
+  let slot = select(${weights.kernel}u + i, ${weights.bias}u + i - ${kernelSize}u, i >= ${kernelSize}u);
+  grads[slot] = sum;
 }`;
 }
 
