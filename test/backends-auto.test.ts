@@ -219,6 +219,11 @@ describe('on a software adapter (lavapipe)', () => {
       );
       const events = jsonLines(result.stdout);
       assert.equal(events[0].backend, 'webgpu');
+      assert.deepEqual(
+        events[0].adapter,
+        { name: found.adapter?.description, software: true },
+        'the start event says so too',
+      );
       assert.equal(events.at(-1)?.event, 'done');
     },
   );

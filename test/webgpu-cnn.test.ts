@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadMnist, type Mnist } from '../src/data/index.js';
 import { FlatAdam } from '../src/ml/adam.js';
-import { startWebGpu, stopWebGpu, webGpuDevice } from '../src/ml/backends/index.js';
+import { startedWebGpu, startWebGpu, stopWebGpu } from '../src/ml/backends/index.js';
 import { FlatParameters } from '../src/ml/parameters.js';
 import { createTask, type TrainTask } from '../src/ml/tasks.js';
 import * as wgsl from '../src/ml/webgpu/cnn-shaders.js';
@@ -22,7 +22,7 @@ const noAdapter = await startWebGpu().then(
 );
 after(() => stopWebGpu());
 
-const device = () => webGpuDevice() as GPUDevice;
+const device = () => startedWebGpu()!.device;
 
 /** Random normal values, seeded, never all zero. */
 const randn = (count: number, seed: number) =>

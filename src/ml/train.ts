@@ -86,8 +86,18 @@ export async function trainModel(data: Mnist, options: TrainOptions): Promise<Te
       });
       return metrics;
     };
-    const { backend, workers } = engine;
-    onEvent({ event: 'start', model, epochs, batchesPerEpoch, trainImages: data.train.count, backend, workers });
+    const { backend, workers, adapter } = engine;
+    const trainImages = data.train.count;
+    onEvent({
+      event: 'start',
+      model,
+      epochs,
+      batchesPerEpoch,
+      trainImages,
+      backend,
+      workers,
+      ...(adapter && { adapter }),
+    });
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const epochStart = now();
       let lossSum = 0;

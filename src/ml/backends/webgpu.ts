@@ -63,9 +63,9 @@ export async function startWebGpu(): Promise<AdapterIdentity> {
   return started.adapter;
 }
 
-/** The device WebGPU runs on, while one is started: the hand-written pass (ml/webgpu) shares it. */
-export function webGpuDevice(): GPUDevice | undefined {
-  return started?.device;
+/** The device WebGPU runs on and its adapter, while one is started: the hand-written pass (ml/webgpu) shares it. */
+export function startedWebGpu(): { device: GPUDevice; adapter: AdapterIdentity } | undefined {
+  return started;
 }
 
 /**

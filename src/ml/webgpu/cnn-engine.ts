@@ -1,6 +1,6 @@
 import type { Mnist } from '../../data/index.js';
 import { initBackend, releaseBackend } from '../backend.js';
-import { webGpuDevice } from '../backends/index.js';
+import { adapterName, softwareReason, startedWebGpu } from '../backends/index.js';
 import type { EngineOptions, TrainEngine } from '../engine/index.js';
 import { combineMetrics } from '../evaluate.js';
 import { saveModelSet } from '../model-store.js';
@@ -15,8 +15,10 @@ import { CnnGpuPass } from './cnn-pass.js';
  */
 export async function createCnnGpuEngine(data: Mnist, options: Omit<EngineOptions, 'model'>): Promise<TrainEngine> {
   const backend = await initBackend('webgpu', 'async');
-  const device = webGpuDevice();
-  if (device === undefined) throw new Error('webgpu started without a device');
+  const gpu = startedWebGpu();
+  if (gpu === undefined) throw new Error('webgpu started without a device');
+  const { device } = gpu;
+  const adapter = { name: adapterName(gpu.adapter), software: softwareReason(gpu.adapter) !== undefined };
   const task = createTask('cnn', data.train, options.seed);
   const params = new FlatParameters(task.variables);
   const pass = await CnnGpuPass.create(
@@ -29,6 +31,7 @@ export async function createCnnGpuEngine(data: Mnist, options: Omit<EngineOption
   return {
     backend,
     workers: 1,
+    adapter,
     setLearningRate(learningRate) {
       pass.learningRate = learningRate;
     },
