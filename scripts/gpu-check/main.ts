@@ -2,7 +2,7 @@
  * gpu-check: proves the WebGPU backend on a GPU host. It compares the WebGPU kernels' gradients
  * with the cpu backend's on random shapes, trains the CNN for one epoch on WebGPU and on wasm
  * (the same loop), then once with each of the app's engines (webgpu in one worker thread, wasm
- * in several), and prints their images/s side by side. Bundled into one file by bundle.sh and run by scripts/gpu-check.sh, which sets up
+ * in several, and the hand-written WGSL pass in this thread), and prints their images/s side by side. Bundled into one file by bundle.sh and run by scripts/gpu-check.sh, which sets up
  * Vulkan first. Exit code 0 only if every check passed; the last line says which.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -90,9 +90,13 @@ async function run(): Promise<void> {
   stopWebGpu();
   await engineEpoch(data, 'webgpu', 1);
   await engineEpoch(data, 'wasm', Number(flags.workers));
-  const drift = Math.abs(report.epochs['webgpu-engine'].loss - report.epochs['wasm-engine'].loss);
-  if (!(drift <= ENGINE_LOSS_DRIFT * report.epochs['wasm-engine'].loss)) {
-    report.failures.push(`the app's webgpu and wasm engines end the epoch with losses ${drift} apart`);
+  // `mnist-tui train cnn --backend webgpu`: the hand-written WGSL pass, in the calling thread.
+  await engineEpoch(data, 'webgpu', 1, 'local');
+  for (const name of ['webgpu-engine', 'webgpu-pass']) {
+    const drift = Math.abs(report.epochs[name].loss - report.epochs['wasm-engine'].loss);
+    if (!(drift <= ENGINE_LOSS_DRIFT * report.epochs['wasm-engine'].loss)) {
+      report.failures.push(`the app's ${name} and wasm engine end the epoch with losses ${drift} apart`);
+    }
   }
 }
 
@@ -103,9 +107,18 @@ async function epoch(data: Mnist, backend: string, how: string): Promise<void> {
   sayEpoch(how, result);
 }
 
-/** What users get: the app's own engine, in worker threads, on `backend`. */
-async function engineEpoch(data: Mnist, backend: 'webgpu' | 'wasm', workers: number): Promise<void> {
-  const how = `${backend} engine, ${workers} worker thread${workers === 1 ? '' : 's'}`;
+/**
+ * What users get: the app's own engine on `backend`, in worker threads, or (`local`) in this
+ * thread, where webgpu trains the CNN through the hand-written WGSL pass.
+ */
+async function engineEpoch(
+  data: Mnist,
+  backend: 'webgpu' | 'wasm',
+  workers: number,
+  engine: 'threads' | 'local' = 'threads',
+): Promise<void> {
+  const pass = engine === 'local';
+  const how = pass ? 'webgpu WGSL pass' : `${backend} engine, ${workers} worker thread${workers === 1 ? '' : 's'}`;
   let result: EpochResult | undefined;
   await trainModel(data, {
     model: 'cnn',
@@ -113,7 +126,7 @@ async function engineEpoch(data: Mnist, backend: 'webgpu' | 'wasm', workers: num
     batchSize,
     seed,
     workers,
-    engine: 'threads',
+    engine,
     backend,
     modelsDir: mkdtempSync(path.join(tmpdir(), 'gpu-check-')),
     onEvent(event) {
@@ -123,7 +136,7 @@ async function engineEpoch(data: Mnist, backend: 'webgpu' | 'wasm', workers: num
     },
   });
   if (result === undefined) throw new Error(`the ${backend} engine reported no epoch`);
-  report.epochs[`${backend}-engine`] = { ...result, how };
+  report.epochs[pass ? 'webgpu-pass' : `${backend}-engine`] = { ...result, how };
   sayEpoch(how, result);
 }
 
