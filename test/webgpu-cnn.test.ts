@@ -68,14 +68,13 @@ async function runShader(
   gpu.queue.submit([encoder.finish()]);
   const out = [];
   for (const copy of staging) {
-    await copy.mapAsync(GPUMap.READ);
+    await copy.mapAsync(GPUMapMode.READ);
     out.push(new Float32Array(copy.getMappedRange().slice(0)));
     copy.destroy();
   }
   for (const buffer of [uniforms, ...storage]) buffer.destroy();
   return out;
 }
-const GPUMap = { READ: 1 };
 
 /** `parts` laid end to end after `lead` padding values, so the shaders' offsets are not zero. */
 function flatWeights(lead: number, ...parts: Float32Array[]): { params: Float32Array; offsets: number[] } {

@@ -4,7 +4,8 @@ import { CNN_SHAPES } from '../fused/index.js';
 import { layoutWeights } from '../fused/weight-layout.js';
 import * as wgsl from './cnn-shaders.js';
 
-const [C1, C2, HIDDEN] = [32, 64, 128];
+/** Channels of the two convolutions and units of the hidden layer, from the shared layout. */
+const [C1, C2, HIDDEN] = [CNN_SHAPES[1][0], CNN_SHAPES[3][0], CNN_SHAPES[5][0]];
 /** Side of the image after each 2×2 pool. */
 const [S1, S2] = [IMAGE_SIDE / 2, IMAGE_SIDE / 4];
 const FLAT = S2 * S2 * C2;
@@ -20,7 +21,8 @@ const MAX_GROUPS = 65535;
 /** Bytes of the per-step uniforms (see STEP_UNIFORMS in cnn-shaders.ts). */
 const UNIFORM_BYTES = 32;
 
-const STORAGE = 0x80; // GPUBufferUsage.STORAGE
+// WebGPU's buffer usage flags, as numbers: the GPUBufferUsage global exists only once Dawn is loaded.
+const STORAGE = 0x80;
 const COPY_SRC = 0x04;
 const COPY_DST = 0x08;
 const UNIFORM = 0x40;
@@ -47,7 +49,7 @@ export interface StepLoss {
 
 /**
  * The classifier's training step on the GPU: weights, Adam's moments and the whole training
- * set (as bytes) live in GPU buffers, and a step is one command buffer of ~20 dispatches
+ * set (as bytes) live in GPU buffers, and a step is one command buffer of 22 dispatches
  * (cnn-shaders.ts) with nothing read back. Each step's loss and finiteness go to a small log
  * on the GPU, read when asked (`loss`).
  */
