@@ -4,7 +4,15 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { chooseAuto, GPU_MARGIN, softwareReason, type AdapterIdentity } from '../src/ml/backends/index.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../src/ml/backend.js';
+import {
+  chooseAuto,
+  GPU_MARGIN,
+  softwareReason,
+  startedWebGpu,
+  type AdapterIdentity,
+} from '../src/ml/backends/index.js';
 import { autoGpuChoice } from '../src/ml/backends/auto-gpu.js';
 import { gatherMachineFacts, machineKey, type MachineFacts } from '../src/ml/backends/machine-key.js';
 import { probeMachine } from '../src/ml/backends/machine-probe.js';
@@ -186,6 +194,19 @@ describe('on a software adapter (lavapipe)', () => {
   it('the probe child finds it, and Dawn’s warnings stay in the child', { skip: noSoftware }, () => {
     assert.ok(found.adapter !== undefined);
     assert.equal(found.rates, undefined, 'a software adapter is never timed');
+  });
+
+  it('auto settles on wasm without starting WebGPU in this process', { skip: noSoftware }, async (t) => {
+    const previous = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = temp();
+    t.after(() => {
+      if (previous === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = previous;
+    });
+    const backend = await initBackend('auto', 'async');
+    assert.notEqual(backend, 'webgpu');
+    assert.equal(startedWebGpu(), undefined, 'no Dawn device in this process');
+    assert.equal(tf.findBackendFactory('webgpu'), null, 'no webgpu backend registered');
   });
 
   it('train with auto picks wasm and prints nothing on stderr', { skip: noSoftware }, async () => {
