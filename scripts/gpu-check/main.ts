@@ -1,8 +1,10 @@
 /**
  * gpu-check: proves the WebGPU backend on a GPU host. It compares the WebGPU kernels' gradients
- * with the cpu backend's on random shapes, trains the CNN for one epoch on WebGPU and on wasm in
- * this thread, then once with each of the app's worker engines (webgpu in one worker thread, wasm
- * in several), all through `trainModel`, the app's own loop, and prints their images/s side by side. Bundled into one file by bundle.sh and run by scripts/gpu-check.sh, which sets up
+ * with the cpu backend's on random shapes, trains the CNN for one epoch in this thread (webgpu
+ * there is the hand-written WGSL pass that `train cnn --backend webgpu` runs; wasm is the local
+ * engine), then once with each of the app's worker engines (tfjs's webgpu in one worker thread,
+ * wasm in several), all through `trainModel`, the app's own loop, and prints their images/s side
+ * by side. Bundled into one file by bundle.sh and run by scripts/gpu-check.sh, which sets up
  * Vulkan first. Exit code 0 only if every check passed; the last line says which.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { parseArgs } from 'node:util';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadMnist, type Mnist } from '../../src/data/index.js';
 import { initBackend } from '../../src/ml/backend.js';
-import { startWebGpu, stopWebGpu } from '../../src/ml/backends/index.js';
+import { adapterName, softwareReason, startWebGpu, stopWebGpu } from '../../src/ml/backends/index.js';
 import { trainModel } from '../../src/ml/train.js';
 import { gradientCases } from '../../test/helpers/gradient-cases.js';
 import { checkGradients, GRADIENT_TOLERANCE } from '../../test/helpers/gradient-check.js';
@@ -74,7 +76,9 @@ say(
 process.exitCode = report.failures.length === 0 ? 0 : 1;
 
 async function run(): Promise<void> {
-  report.adapter = await startWebGpu();
+  const adapter = await startWebGpu();
+  const software = softwareReason(adapter);
+  report.adapter = `${adapterName(adapter)}${software === undefined ? '' : ` (software: ${software})`}`;
   say(`webgpu adapter: ${report.adapter}`);
   await initBackend('wasm');
 
@@ -96,15 +100,17 @@ async function run(): Promise<void> {
   stopWebGpu();
   await epoch(data, 'webgpu', 'threads', 1);
   await epoch(data, 'wasm', 'threads', Number(flags.workers));
-  const drift = Math.abs(report.epochs['webgpu-engine'].loss - report.epochs['wasm-engine'].loss);
-  if (!(drift <= ENGINE_LOSS_DRIFT * report.epochs['wasm-engine'].loss)) {
-    report.failures.push(`the app's webgpu and wasm engines end the epoch with losses ${drift} apart`);
+  for (const name of ['webgpu', 'webgpu-engine']) {
+    const drift = Math.abs(report.epochs[name].loss - report.epochs['wasm-engine'].loss);
+    if (!(drift <= ENGINE_LOSS_DRIFT * report.epochs['wasm-engine'].loss)) {
+      report.failures.push(`${report.epochs[name].how} and the wasm engine end the epoch with losses ${drift} apart`);
+    }
   }
 }
 
 /**
- * One CNN epoch as users train it, on `backend`: in this thread (`local`, reads awaited, which
- * is what lets WebGPU serve them under Node), or in the app's worker engine.
+ * One CNN epoch as users train it, on `backend`: in this thread (`local`, where webgpu trains
+ * through the hand-written WGSL pass), or in the app's worker engine.
  */
 async function epoch(
   data: Mnist,
@@ -114,7 +120,9 @@ async function epoch(
 ): Promise<void> {
   const how =
     engine === 'local'
-      ? `${backend}, the calling thread`
+      ? backend === 'webgpu'
+        ? 'webgpu WGSL pass, the calling thread'
+        : `${backend}, the calling thread`
       : `${backend} engine, ${workers} worker thread${workers === 1 ? '' : 's'}`;
   let result: EpochResult | undefined;
   await trainModel(data, {

@@ -63,7 +63,9 @@ function textReporter(io: CommandOptions['io'], epochs: number) {
   return (event: TrainEvent) => {
     if (event.event === 'start') {
       io.err(
-        `Training ${event.model} on ${event.trainImages} images, backend ${event.backend}, ${event.workers} worker(s)`,
+        `Training ${event.model} on ${event.trainImages} images, backend ${event.backend}` +
+          (event.adapter ? ` on ${event.adapter.name} (${event.adapter.software ? 'software' : 'GPU'})` : '') +
+          `, ${event.workers} worker(s)`,
       );
     }
     if (event.event === 'batch') io.status(`\r\x1b[2K${progressLine(event, epochs)}`);

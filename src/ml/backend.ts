@@ -18,7 +18,8 @@ export type Reads = 'sync' | 'async';
 
 /**
  * Backends in the order `auto` tries them: fastest first. webgpu only where reads are awaited,
- * so synchronous callers never wake the GPU (nor let Dawn print warnings) for nothing.
+ * so synchronous callers never wake the GPU (nor let Dawn print warnings) for nothing, and
+ * only on a hardware adapter measured to beat wasm here (backends/auto-gpu.ts).
  */
 const AUTO_ORDER: Record<Reads, Concrete[]> = {
   async: ['tensorflow', 'webgpu', 'wasm', 'cpu'],
@@ -52,6 +53,14 @@ export async function initBackend(name: BackendName, reads: Reads = 'sync'): Pro
   }
   const failures: string[] = [];
   for (const candidate of AUTO_ORDER[reads]) {
+    if (candidate === 'webgpu') {
+      // Decided without Dawn in this process, so a CPU-only machine never loads it (see auto-gpu.ts).
+      const choice = await (await import('./backends/index.js')).autoGpuChoice();
+      if (choice.backend !== 'webgpu') {
+        failures.push(`webgpu: ${choice.reason}`);
+        continue;
+      }
+    }
     const failure = await tryBackend(candidate);
     if (failure === undefined) return candidate;
     failures.push(`${candidate}: ${failure}`);
@@ -73,14 +82,29 @@ async function tryBackend(name: Concrete): Promise<string | undefined> {
   }
 }
 
+/** Whether this thread has said that its WebGPU adapter is a software one. */
+let softwareNoted = false;
+
 /** Imports and registers backend `name`; throws with a one-line reason if it cannot run here. */
 async function prepare(name: Concrete): Promise<void> {
   switch (name) {
     case 'tensorflow':
       return (await import('./backends/index.js')).loadTensorflow();
-    case 'webgpu':
-      await (await import('./backends/index.js')).startWebGpu();
+    case 'webgpu': {
+      const { startWebGpu, softwareReason, adapterName } = await import('./backends/index.js');
+      const adapter = await startWebGpu();
+      const software = softwareReason(adapter);
+      if (software !== undefined && !softwareNoted) {
+        // Said here, once per thread that starts it, because only this thread knows; `auto`
+        // never gets here on a software adapter, so only an explicit --backend webgpu does.
+        softwareNoted = true;
+        process.stderr.write(
+          `mnist-tui: webgpu runs on a software adapter, ${adapterName(adapter)} (${software}): ` +
+            `expect it to train far slower than --backend wasm\n`,
+        );
+      }
       return;
+    }
     case 'wasm': {
       await import('@tensorflow/tfjs-backend-wasm');
       const { registerWasmInferenceKernels } = await import('./inference-kernels/index.js');

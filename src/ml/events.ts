@@ -14,6 +14,8 @@ export type TrainEvent =
       trainImages: number;
       backend: string;
       workers: number;
+      /** The GPU adapter, where the hand-written WebGPU pass trains: its name, and whether it is software. */
+      adapter?: { name: string; software: boolean };
     }
   | {
       event: 'batch';

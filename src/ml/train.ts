@@ -1,11 +1,13 @@
 import type { BackendName, Config, ModelName } from '../config.js';
 import type { Mnist } from '../data/index.js';
+import { initBackend } from './backend.js';
 import { createLocalEngine, createWorkerEngine, type TrainEngine } from './engine/index.js';
 import { runEpochLoop } from './epoch-loop.js';
 import type { TestMetrics } from './evaluate.js';
 import type { TrainEvent } from './events.js';
 import type { ModelMetadata } from './model-store.js';
 import { acquireModelsLock } from './models-lock.js';
+import { createCnnGpuEngine } from './webgpu/index.js';
 
 export { TrainingError } from './epoch-loop.js';
 
@@ -33,6 +35,16 @@ export interface TrainOptions extends Pick<Config, 'batchSize' | 'seed' | 'model
   onNotice?: (line: string) => void;
 }
 
+/**
+ * Whether the classifier trains through the hand-written WGSL pass, in this thread: on webgpu,
+ * asked for or chosen by `auto` (which measured that pass), but not where threads were asked
+ * for to keep this thread free (the TUI), nor for the VAE, which has no pass yet.
+ */
+async function onGpuPass({ model, backend, engine }: TrainOptions): Promise<boolean> {
+  if (model !== 'cnn' || engine === 'threads') return false;
+  return backend === 'webgpu' || (backend === 'auto' && (await initBackend('auto', 'async')) === 'webgpu');
+}
+
 /** How often (in batches) progress is reported. */
 const REPORT_EVERY = 5;
 
@@ -56,9 +68,11 @@ async function trainLocked(data: Mnist, options: TrainOptions): Promise<TestMetr
   const now = options.now ?? (() => performance.now());
   const threaded = (options.engine ?? (options.workers > 1 ? 'threads' : 'local')) === 'threads';
   const engineOptions = { model, seed, backend: options.backend };
-  const engine = threaded
-    ? await createWorkerEngine(data, { ...engineOptions, workers: options.workers })
-    : await createLocalEngine(data, engineOptions);
+  const engine = (await onGpuPass(options))
+    ? await createCnnGpuEngine(data, engineOptions)
+    : threaded
+      ? await createWorkerEngine(data, { ...engineOptions, workers: options.workers })
+      : await createLocalEngine(data, engineOptions);
   try {
     return await runEpochs(engine);
   } finally {
@@ -82,8 +96,18 @@ async function trainLocked(data: Mnist, options: TrainOptions): Promise<TestMetr
       });
       return metrics;
     };
-    const { backend, workers } = engine;
-    onEvent({ event: 'start', model, epochs, batchesPerEpoch, trainImages: data.train.count, backend, workers });
+    const { backend, workers, adapter } = engine;
+    const trainImages = data.train.count;
+    onEvent({
+      event: 'start',
+      model,
+      epochs,
+      batchesPerEpoch,
+      trainImages,
+      backend,
+      workers,
+      ...(adapter && { adapter }),
+    });
     const plan = { model, epochs, batchSize, seed, trainImages: data.train.count, learningRate: options.learningRate };
     const end = await runEpochLoop(engine, plan, {
       signal,

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { AdapterIdentity } from './adapter-kind.js';
+import { withNativeStderrSilenced } from './native-stderr.js';
 import { importOptional } from './optional-import.js';
 import { vulkanLoaderPresent } from './vulkan-loader.js';
 
@@ -6,16 +8,16 @@ const WEBGPU = 'webgpu';
 
 /** Dawn's entry point, created once: a process needs only one. */
 let dawn: GPU | undefined;
-/** The device the registered backend runs on, and its adapter's name, while one is started. */
-let started: { device: GPUDevice; adapter: string } | undefined;
+/** The device the registered backend runs on, and its adapter, while one is started. */
+let started: { device: GPUDevice; adapter: AdapterIdentity } | undefined;
 
 /**
  * Finds a GPU through Dawn (the `webgpu` package) and registers tfjs's WebGPU backend on it, so
- * `tf.setBackend('webgpu')` can follow; returns the adapter's name. Throws an Error with a
+ * `tf.setBackend('webgpu')` can follow; returns what Dawn says about the adapter. Throws an Error with a
  * one-line reason where there is no GPU, or the optional packages are missing. Call
  * `stopWebGpu` when done.
  */
-export async function startWebGpu(): Promise<string> {
+export async function startWebGpu(): Promise<AdapterIdentity> {
   if (started !== undefined) return started.adapter;
   if (!vulkanLoaderPresent()) {
     throw new Error('no WebGPU adapter: the Vulkan loader (libvulkan.so.1) is not installed');
@@ -27,8 +29,9 @@ export async function startWebGpu(): Promise<string> {
     '@tensorflow/tfjs-backend-webgpu',
     () => import('@tensorflow/tfjs-backend-webgpu'),
   );
-  dawn ??= create([]);
-  const adapter = await dawn.requestAdapter({ powerPreference: 'high-performance' });
+  // Dawn prints warnings about each adapter it enumerates straight to fd 2 (see native-stderr.ts).
+  const gpu = (dawn ??= create([]));
+  const adapter = await withNativeStderrSilenced(() => gpu.requestAdapter({ powerPreference: 'high-performance' }));
   if (adapter === null) throw new Error('no WebGPU adapter found (Dawn sees no GPU)');
   const { info, limits } = adapter;
   // The limits tfjs asks for itself, so its dispatches and buffers may use the whole GPU. No
@@ -43,11 +46,26 @@ export async function startWebGpu(): Promise<string> {
       maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
     },
   });
-  started = { device, adapter: info.description || info.device || info.vendor || 'unnamed adapter' };
-  exposeToTfjs(dawn, globals);
+  const identity: AdapterIdentity = {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    // Newer WebGPU moved the flag from the adapter onto its info; Dawn 0.6 has it on the info only.
+    isFallbackAdapter: Boolean(
+      (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? adapter.isFallbackAdapter,
+    ),
+  };
+  started = { device, adapter: identity };
+  exposeToTfjs(gpu, globals);
   if (tf.findBackendFactory(WEBGPU) !== null) tf.removeBackend(WEBGPU);
   tf.registerBackend(WEBGPU, () => new WebGPUBackend(device, info));
   return started.adapter;
+}
+
+/** The device WebGPU runs on and its adapter, while one is started: the hand-written pass (ml/webgpu) shares it. */
+export function startedWebGpu(): { device: GPUDevice; adapter: AdapterIdentity } | undefined {
+  return started;
 }
 
 /**

@@ -11,6 +11,8 @@ export interface TrainEngine {
   readonly backend: string;
   /** How many replicas share each batch. */
   readonly workers: number;
+  /** The GPU adapter the computation runs on, where an engine knows it (the WebGPU pass). */
+  readonly adapter?: { name: string; software: boolean };
   setLearningRate(learningRate: number): void;
   /**
    * One optimiser step on the training images at `indices` (indices into the training set)

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { DigitSet, Mnist } from '../../data/index.js';
 import { DEFAULT_ADAM } from '../adam.js';
 import { BackendError, isAccelerator } from '../backend.js';
+import { NATIVE_STDERR_WORKER_OPTIONS } from '../backends/native-stderr.js';
 import { combineMetrics, EVAL_BATCH } from '../evaluate.js';
 import { ModelFileError } from '../model-store.js';
 import { MAX_SHARDS, splitEvenly, type EngineOptions, type TrainEngine } from './engine.js';
@@ -16,7 +17,8 @@ class Replica {
   private readonly pending: { resolve(reply: WorkerReply): void; reject(error: Error): void }[] = [];
 
   constructor() {
-    this.worker = new Worker(new URL('./train-worker.js', import.meta.url));
+    // Untracked descriptors let a worker that starts WebGPU quieten Dawn (backends/native-stderr.ts).
+    this.worker = new Worker(new URL('./train-worker.js', import.meta.url), NATIVE_STDERR_WORKER_OPTIONS);
     this.worker.on('message', (reply: WorkerReply) => {
       const waiter = this.pending.shift();
       if (reply.type === 'error') {

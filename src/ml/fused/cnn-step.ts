@@ -12,8 +12,20 @@ const [C1, C2, HIDDEN] = [32, 64, 128];
 const [S1, S2] = [SIDE / 2, SIDE / 4];
 const FLAT = S2 * S2 * C2;
 
-/** The classifier's trainable variables in order (see cnn.ts): conv1, conv2, dense, logits. */
-const CNN_SHAPES = [[3, 3, 1, C1], [C1], [3, 3, C1, C2], [C2], [FLAT, HIDDEN], [HIDDEN], [HIDDEN, CLASSES], [CLASSES]];
+/**
+ * The classifier's trainable variables in order (see cnn.ts): conv1, conv2, dense, logits. The
+ * WebGPU pass (ml/webgpu) lays its weights out the same way.
+ */
+export const CNN_SHAPES = [
+  [3, 3, 1, C1],
+  [C1],
+  [3, 3, C1, C2],
+  [C2],
+  [FLAT, HIDDEN],
+  [HIDDEN],
+  [HIDDEN, CLASSES],
+  [CLASSES],
+];
 
 /** One training step of the classifier, computed by hand rather than by tfjs autograd. */
 export interface CnnStep {

@@ -1,2 +1,2 @@
-export { createCnnStep, type CnnStep } from './cnn-step.js';
+export { createCnnStep, CNN_SHAPES, type CnnStep } from './cnn-step.js';
 export { createVaeStep, type VaeStep } from './vae-step.js';
