@@ -155,7 +155,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'config.ts': [],
   data: [],
   files: [],
-  images: [],
+  images: ['data'],
   render: [],
   ml: ['config.ts', 'data', 'files', 'images'],
   ui: ['config.ts', 'data', 'ml', 'render'],

@@ -9,7 +9,7 @@ export { loadMnist, loadMnistDir, BUNDLED_SOURCE, type DigitSet, type Mnist } fr
 export { DataError } from './data-error.js';
 
 // Shape and statistics
-export { IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES, MNIST_MEAN, MNIST_STD, MNIST_FILES } from './mnist-format.js';
+export { IMAGE_SIDE, IMAGE_PIXELS, NUM_CLASSES, MNIST_MEAN, MNIST_STD, MNIST_FILES } from './mnist-format.js';
 
 // Float views for the models
 export { normalisedView, unitView, gatherNormalised, gatherUnit, gatherLabels } from './views.js';

@@ -1,5 +1,5 @@
 export { initBackend, releaseBackend, BackendError } from './backend.js';
-export { createClassifier, classifierLoss, NUM_CLASSES } from './cnn.js';
+export { createClassifier, classifierLoss } from './cnn.js';
 export { createVae, vaeLoss, decodePoints, encodeImages, type Vae, type VaeOptions } from './vae.js';
 export { FlatAdam, DEFAULT_ADAM, type AdamOptions } from './adam.js';
 export { FlatParameters } from './parameters.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { gatherLabels, gatherNormalised, gatherUnit, IMAGE_SIDE, IMAGE_SIZE, type DigitSet } from '../data/index.js';
+import { gatherLabels, gatherNormalised, gatherUnit, IMAGE_SIDE, IMAGE_PIXELS, type DigitSet } from '../data/index.js';
 import type { ModelName } from '../config.js';
 import { createCnnStep, createVaeStep } from './fused/index.js';
 import { classifierLoss, createClassifier } from './cnn.js';
@@ -111,7 +111,7 @@ function vaeTask(train: DigitSet, seed: number): TrainTask {
     variables,
     batchLoss(indices, epoch) {
       return tf.tidy(() => {
-        const x = tf.tensor2d(gatherUnit(train, indices), [indices.length, IMAGE_SIZE]);
+        const x = tf.tensor2d(gatherUnit(train, indices), [indices.length, IMAGE_PIXELS]);
         return vaeLoss(vae, x, tf.tensor2d(noise(indices, epoch), [indices.length, vae.latentDim]));
       });
     },

@@ -3,6 +3,7 @@
  * it; the controller changes it only through actions (see `reduce`).
  */
 import type { ModelName } from '../../config.js';
+import { IMAGE_SIDE } from '../../data/index.js';
 import type { ModelMetadata } from '../../ml/index.js';
 import type { NewNumberCandidate } from '../../ml/new-numbers/index.js';
 import type { ColourDepth } from '../../render/index.js';
@@ -170,9 +171,6 @@ export interface AppState {
   quitting: boolean;
 }
 
-/** Side of the canvas and of MNIST images. */
-export const CANVAS_SIDE = 28;
-
 /** The state before anything has loaded. */
 export function initialState(size: Size, display: Display, modelsDir: string): AppState {
   return {
@@ -187,8 +185,8 @@ export function initialState(size: Size, display: Display, modelsDir: string): A
     training: { queue: [], runs: {} },
     explorer: { cursor: [0, 0], encoded: 0, total: 0 },
     draw: {
-      pixels: new Float32Array(CANVAS_SIDE * CANVAS_SIDE),
-      pen: { x: CANVAS_SIDE / 2, y: CANVAS_SIDE / 2 },
+      pixels: new Float32Array(IMAGE_SIDE * IMAGE_SIDE),
+      pen: { x: IMAGE_SIDE / 2, y: IMAGE_SIDE / 2 },
       penDown: false,
     },
     numbers: { scan: { stage: 'none' }, items: [], selected: 0 },
