@@ -1,3 +1,4 @@
+import { UserFacingError } from '../errors.js';
 import type { BackendName } from '../config.js';
 import { MAX_SHARDS } from '../ml/engine/engine.js';
 import { MAX_GRID_SIDE, MAX_MANIFOLD_SIDE } from '../ml/new-numbers/discovery-config.js';
@@ -10,7 +11,7 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
  * message quotes what the user typed, so control characters in it are shown escaped
  * (`\u000a`) to keep the message on one line.
  */
-export class UsageError extends Error {
+export class UsageError extends UserFacingError {
   override name = 'UsageError';
 
   constructor(message: string) {

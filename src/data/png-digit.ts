@@ -4,6 +4,7 @@
  * and write greyscale images back out as PNG.
  */
 import { PNG } from 'pngjs';
+import { UserFacingError } from '../errors.js';
 import { IMAGE_SIDE } from './mnist-format.js';
 
 /** MNIST scaled each digit so that the longer side of its ink fitted this box. */
@@ -34,7 +35,7 @@ const LUMA_G = 0.587;
 const LUMA_B = 0.114;
 
 /** A file that is not a PNG we can read; the message is one line naming the file. */
-export class ImageError extends Error {
+export class ImageError extends UserFacingError {
   override readonly name = 'ImageError';
 }
 

@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { firstLine, UserFacingError } from '../../errors.js';
 import { FlatAdam } from '../adam.js';
 import { initBackend } from '../backend.js';
 import { saveModelSet } from '../model-store.js';
@@ -97,8 +98,9 @@ port.on('message', (request: WorkerRequest) => {
     try {
       port.postMessage(await handle(request));
     } catch (error) {
-      const { name, message } = error instanceof Error ? error : new Error(String(error));
-      port.postMessage({ type: 'error', name, message: message.split('\n')[0] } satisfies WorkerReply);
+      const name = error instanceof Error ? error.name : 'Error';
+      const userFacing = error instanceof UserFacingError;
+      port.postMessage({ type: 'error', name, message: firstLine(error), userFacing } satisfies WorkerReply);
     }
   });
 });

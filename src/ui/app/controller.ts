@@ -6,12 +6,12 @@
  * dispatches.
  */
 import type { Config, ModelName } from '../../config.js';
+import { firstLine } from '../../errors.js';
 import { IMAGE_SIDE, type Mnist } from '../../data/index.js';
 import {
   createNewNumbersRunner,
   createTrainingRunner,
   encodeTestSet,
-  firstLine,
   type AppServices,
   type ClassifierHandle,
   type VaeHandle,

@@ -10,7 +10,7 @@ import { IMAGE_PIXELS, type Mnist } from '../../data/index.js';
 import type { NamedNumber, NewNumberCandidate } from '../../ml/new-numbers/index.js';
 // The names store on its own: the folder's index would load TensorFlow.js as the app starts.
 import { NAMED_NUMBERS_FILE } from '../../ml/new-numbers/index.js';
-import { firstLine } from './first-line.js';
+import { firstLine } from '../../errors.js';
 import type { AppServices, ClassifierHandle, VaeHandle } from './services.js';
 import { galleryItems, type Store } from '../state/index.js';
 
