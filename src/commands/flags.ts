@@ -32,7 +32,7 @@ export interface IntegerRange {
 export const INTEGER_FLAGS = {
   // A thousand passes is far past where either model stops improving.
   epochs: { min: 1, max: 1000 },
-  // The fused passes keep a whole batch's activations (about 0.4 MB an image for the CNN) per worker.
+  // The hand-written passes keep a whole batch's activations (about 0.4 MB an image for the CNN) per worker.
   'batch-size': { min: 1, max: 1024 },
   // An IDX header counts images in 32 bits; loading refuses more than the set holds.
   limit: { min: 1, max: 2 ** 32 - 1 },

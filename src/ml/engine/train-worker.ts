@@ -56,7 +56,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       return { type: 'attached' };
     case 'step': {
       // A hand-written pass reads the shared weights directly; autograd needs them in the variables.
-      if (task.fusedGradients === undefined) sync(request.version);
+      if (task.handPass === undefined) sync(request.version);
       const { loss, finite } = await computeGradients(task, params, shared, request.indices, request.epoch, grads);
       return { type: 'stepped', loss, finite };
     }
