@@ -135,7 +135,7 @@ function viewKey(state: AppState, key: Key): Command | undefined {
       if (key.name === 'char' && key.char === 'r') return { type: 'rescan' };
       return undefined;
     }
-    case 'home':
+    case 'models':
       return undefined;
   }
 }

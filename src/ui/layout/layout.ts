@@ -37,7 +37,7 @@ export interface Layout {
 }
 
 export const TAB_TITLES: Record<ViewName, string> = {
-  home: 'Models',
+  models: 'Models',
   train: 'Train',
   explore: 'Explore',
   draw: 'Draw',

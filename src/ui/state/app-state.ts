@@ -11,7 +11,7 @@ import type { GraphicsMode } from '../graphics/index.js';
 import type { CellSize } from '../terminal/index.js';
 
 /** The five screens, in tab order. */
-export const VIEWS = ['home', 'train', 'explore', 'draw', 'numbers'] as const;
+export const VIEWS = ['models', 'train', 'explore', 'draw', 'numbers'] as const;
 
 export type ViewName = (typeof VIEWS)[number];
 
@@ -176,7 +176,7 @@ export function initialState(size: Size, display: Display, modelsDir: string): A
   return {
     size,
     display,
-    view: 'home',
+    view: 'models',
     help: false,
     modelsDir,
     loading: true,
