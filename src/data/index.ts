@@ -19,6 +19,6 @@ export { createRng } from './rng.js';
 export { shuffledBatches } from './batches.js';
 
 // File format, for tools and tests
-export { parseIdx, IDX_LABELS_MAGIC, IDX_IMAGES_MAGIC, type IdxArray, type IdxMagic } from './idx.js';
-export { decodeIdx, readIdxFile, type IdxFile } from './idx-file.js';
-export { BUNDLED_SHA256, verifySha256, type Checksums } from './checksum.js';
+export { parseIdx, IDX_LABELS_MAGIC, IDX_IMAGES_MAGIC } from './idx.js';
+export { decodeIdx } from './idx-file.js';
+export { BUNDLED_SHA256, verifySha256 } from './checksum.js';

@@ -1,2 +1,2 @@
-export { createCnnStep, type CnnStep } from './cnn-step.js';
-export { createVaeStep, type VaeStep } from './vae-step.js';
+export { createCnnStep } from './cnn-step.js';
+export { createVaeStep } from './vae-step.js';
