@@ -58,7 +58,7 @@ for (const backend of flags.backends.split(',').map(parseBackend)) {
       const infer =
         threads === 1 ? await measureInference(data, model, { backend, batchSize, seconds: Math.max(budget, 1) }) : undefined;
       rows.push({
-        engine: `${backend === 'wasm' ? 'tfjs wasm + mnist-tui fused training pass' : `tfjs ${backend}`}, ${threads} thread(s)`,
+        engine: `${backend === 'wasm' ? 'tfjs wasm + mnist-tui hand-written training pass' : `tfjs ${backend}`}, ${threads} thread(s)`,
         model,
         trainImagesPerSecond: train.imagesPerSecond,
         inferImagesPerSecond: infer?.imagesPerSecond ?? NaN,

@@ -1,6 +1,6 @@
 /**
  * The products and convolutions one 64-image shard of a training step hands each SIMD kernel
- * (src/ml/fused): the shapes the kernels are timed on in bench/simd-gemm.ts, and tested on beside
+ * (src/ml/passes): the shapes the kernels are timed on in bench/simd-gemm.ts, and tested on beside
  * random ones in test/simd-gemm.test.ts.
  */
 export const TRAINING_SHAPES = {

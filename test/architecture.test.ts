@@ -147,20 +147,127 @@ function layerOf(file: string): string {
   return path.posix.relative('src', file).split('/')[0]!;
 }
 
+/** The names `file` exports itself or re-exports by name; `export *` would hide them, so it counts as an error. */
+function exportedNames(file: string): string[] {
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest);
+  const names: string[] = [];
+  for (const statement of source.statements) {
+    if (ts.isExportDeclaration(statement)) {
+      assert.ok(statement.exportClause && ts.isNamedExports(statement.exportClause), `${file}: export * hides names`);
+      names.push(...statement.exportClause.elements.map((element) => element.name.text));
+    } else if (
+      ts.canHaveModifiers(statement) &&
+      ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+    ) {
+      if (ts.isVariableStatement(statement)) {
+        for (const declaration of statement.declarationList.declarations) names.push(declaration.name.getText(source));
+      } else {
+        const name = (statement as ts.DeclarationStatement).name;
+        if (name) names.push(name.getText(source));
+      }
+    }
+  }
+  return names;
+}
+
+/** Stands for a use that may reach any export: a namespace import, `export *`, an `import()` kept whole. */
+const ALL = '*';
+
+/**
+ * For each module that `file` imports, the names it takes from it: through
+ * `import { a }`, `export { a } from`, `(await import(…)).a`, `const { a } = await
+ * import(…)` and `import('…').a` in types. Where the module is kept whole (`import * as m`,
+ * `const m = await import(…)`), every identifier in the file counts, which errs towards "used".
+ */
+function importedNames(file: string): Map<string, Set<string>> {
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const identifiers = new Set<string>();
+  const collect = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) identifiers.add(node.text);
+    ts.forEachChild(node, collect);
+  };
+  collect(source);
+  const uses = new Map<string, Set<string>>();
+  const use = (specifier: ts.Node | undefined, names: string[]) => {
+    if (!specifier || !ts.isStringLiteralLike(specifier) || !specifier.text.startsWith('.')) return;
+    const target = resolve(file, specifier.text);
+    const set = uses.get(target) ?? new Set<string>();
+    for (const name of names) (name === ALL ? identifiers : [name]).forEach((n) => set.add(n));
+    uses.set(target, set);
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) {
+      const bindings = node.importClause?.namedBindings;
+      if (bindings && ts.isNamedImports(bindings)) {
+        use(
+          node.moduleSpecifier,
+          bindings.elements.map((e) => (e.propertyName ?? e.name).text),
+        );
+      } else use(node.moduleSpecifier, node.importClause ? [ALL] : []);
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
+      const clause = node.exportClause;
+      use(
+        node.moduleSpecifier,
+        clause && ts.isNamedExports(clause) ? clause.elements.map((e) => (e.propertyName ?? e.name).text) : [ALL],
+      );
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      let outer: ts.Node = node.parent;
+      if (ts.isAwaitExpression(outer)) outer = outer.parent;
+      if (ts.isParenthesizedExpression(outer) && ts.isPropertyAccessExpression(outer.parent)) {
+        use(node.arguments[0], [outer.parent.name.text]);
+      } else if (ts.isVariableDeclaration(outer) && ts.isObjectBindingPattern(outer.name)) {
+        use(
+          node.arguments[0],
+          outer.name.elements.map((e) => (e.propertyName ?? e.name).getText(source)),
+        );
+      } else use(node.arguments[0], [ALL]);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      const qualifier = node.qualifier;
+      const first = qualifier && (ts.isIdentifier(qualifier) ? qualifier : qualifier.left);
+      // A bare `typeof import(…)` names no export; what is read from the module is counted where it is read.
+      use(node.argument.literal, first && ts.isIdentifier(first) ? [first.text] : []);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return uses;
+}
+
+/**
+ * The names each folder's index.ts exports that no file outside that folder
+ * (under src, test, bench or scripts) imports, as `folder/index.ts: name`.
+ */
+function unusedIndexExports(files: string[]): string[] {
+  const users = new Map(files.map((file) => [file, importedNames(file)]));
+  return files
+    .filter((file) => path.posix.basename(file) === 'index.ts')
+    .flatMap((index) => {
+      const folder = path.posix.dirname(index) + '/';
+      const taken = new Set<string>();
+      for (const [file, uses] of users) if (!file.startsWith(folder)) uses.get(index)?.forEach((n) => taken.add(n));
+      return exportedNames(index)
+        .filter((name) => !taken.has(name))
+        .map((name) => `${index}: ${name}`);
+    });
+}
+
 /**
  * What each top-level part of src/ may import, lowest first. A part missing
  * here fails the test, so a new folder has to be placed in the order.
  */
 const ALLOWED: Record<string, readonly string[]> = {
   'config.ts': [],
-  data: [],
-  files: [],
-  images: [],
+  'errors.ts': [],
+  data: ['errors.ts'],
+  files: ['errors.ts'],
+  images: ['data'],
   render: [],
-  ml: ['config.ts', 'data', 'files', 'images'],
-  ui: ['config.ts', 'data', 'ml', 'render'],
-  commands: ['config.ts', 'data', 'files', 'images', 'ml', 'render'],
-  'cli.tsx': ['config.ts', 'commands', 'ml', 'ui'],
+  ml: ['config.ts', 'errors.ts', 'data', 'files', 'images'],
+  ui: ['config.ts', 'errors.ts', 'data', 'ml', 'render'],
+  commands: ['config.ts', 'errors.ts', 'data', 'files', 'images', 'ml', 'render'],
+  'cli.tsx': ['config.ts', 'errors.ts', 'commands', 'ml', 'ui'],
 };
 
 const describeEdges = (edges: [string, string][]) => edges.map(([from, to]) => `${from} → ${to}`).join('\n');
@@ -244,6 +351,13 @@ describe('architecture', () => {
         .map((to): [string, string] => [from, to]),
     );
     assert.deepEqual(wrong, [], `imports against the listed order:\n${describeEdges(wrong)}`);
+  });
+
+  it('exports from each folder index only what some file outside the folder imports', () => {
+    // An index is a folder's public face: a name no one outside takes is dead weight there.
+    const files = ['src', 'test', 'bench', 'scripts'].flatMap(sources);
+    const unused = unusedIndexExports(files);
+    assert.deepEqual(unused, [], `exported but not imported from outside the folder:\n${unused.join('\n')}`);
   });
 
   it('keeps tests and benches independent of scripts/', () => {

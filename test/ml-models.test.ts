@@ -149,7 +149,7 @@ describe('models', () => {
       const backend = tf.backend() as BackendWasm;
       const heap = simdKernels(backend).memory;
       const task = createTask(name, data.train, 7);
-      assert.ok(task.fusedGradients !== undefined, 'the hand-written pass runs on wasm');
+      assert.ok(task.handPass !== undefined, 'the hand-written pass runs on wasm');
       const stepper = await createStepper(task);
       const batch = Int32Array.from({ length: 32 }, (_, i) => i);
       // The pass allocates on the backend below tfjs's tensor count, so the backend's buffers and
@@ -172,7 +172,7 @@ describe('models', () => {
       await useBackend('cpu');
       try {
         const task = createTask(name, data.train, 7);
-        assert.equal(task.fusedGradients, undefined, 'autograd runs on cpu');
+        assert.equal(task.handPass, undefined, 'autograd runs on cpu');
         const stepper = await createStepper(task);
         // The cpu backend's convolutions are slow: a couple of images make a CNN step.
         const batch = Int32Array.from({ length: name === 'cnn' ? 2 : 32 }, (_, i) => i);

@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 import { encodeGrayPng } from '../src/data/png-digit.js';
-import { IMAGE_SIZE, loadMnist, MNIST_MEAN, MNIST_STD, NUM_CLASSES, type Mnist } from '../src/data/index.js';
+import { IMAGE_PIXELS, loadMnist, MNIST_MEAN, MNIST_STD, NUM_CLASSES, type Mnist } from '../src/data/index.js';
 import { glyphSheetLayout } from '../src/images/index.js';
 import {
   classifyImages,
@@ -62,7 +62,7 @@ describe('discovering new numbers', () => {
     await useBackend('wasm');
     const full = await loadMnist({ limit: TRAIN_IMAGES });
     const test = {
-      images: full.test.images.subarray(0, TEST_IMAGES * IMAGE_SIZE),
+      images: full.test.images.subarray(0, TEST_IMAGES * IMAGE_PIXELS),
       labels: full.test.labels.subarray(0, TEST_IMAGES),
       count: TEST_IMAGES,
     };
@@ -93,7 +93,7 @@ describe('discovering new numbers', () => {
     );
     const landed = encodeImages(saved.vae.vae, pixels);
     candidates.forEach((c, n) => {
-      const glyph = pixels.subarray(n * IMAGE_SIZE, (n + 1) * IMAGE_SIZE);
+      const glyph = pixels.subarray(n * IMAGE_PIXELS, (n + 1) * IMAGE_PIXELS);
       const row = Array.from(probabilities.subarray(n * NUM_CLASSES, (n + 1) * NUM_CLASSES));
       const top = Math.max(...row);
       assert.ok(top < t.maxTopProbability + FLOAT_SLACK, `candidate ${n}: top probability ${top}`);
@@ -101,8 +101,8 @@ describe('discovering new numbers', () => {
       assert.ok(Math.abs(c.guesses[0].probability - top) < FLOAT_SLACK);
       const second = [...row].sort((a, b) => b - a)[1];
       assert.ok(Math.abs(c.guesses[1].probability - second) < FLOAT_SLACK);
-      const decisive = glyph.filter((v) => v <= t.decisiveMargin || v >= 1 - t.decisiveMargin).length / IMAGE_SIZE;
-      assert.ok(decisive >= t.minDecisiveShare - 2 / IMAGE_SIZE, `candidate ${n}: decisive ${decisive}`);
+      const decisive = glyph.filter((v) => v <= t.decisiveMargin || v >= 1 - t.decisiveMargin).length / IMAGE_PIXELS;
+      assert.ok(decisive >= t.minDecisiveShare - 2 / IMAGE_PIXELS, `candidate ${n}: decisive ${decisive}`);
       const ink = glyph.reduce((sum, v) => sum + v, 0);
       assert.ok(ink >= t.inkRange[0] - 0.01 && ink <= t.inkRange[1] + 0.01, `candidate ${n}: ink ${ink}`);
       const drift = Math.hypot(landed[2 * n] - c.z[0], landed[2 * n + 1] - c.z[1]);
@@ -120,8 +120,8 @@ describe('discovering new numbers', () => {
     const decisive: number[] = [];
     const drift: number[] = [];
     for (let n = 0; n < data.test.count; n++) {
-      const pixels = rendered.subarray(n * IMAGE_SIZE, (n + 1) * IMAGE_SIZE);
-      decisive.push(pixels.filter((v) => v <= t.decisiveMargin || v >= 1 - t.decisiveMargin).length / IMAGE_SIZE);
+      const pixels = rendered.subarray(n * IMAGE_PIXELS, (n + 1) * IMAGE_PIXELS);
+      decisive.push(pixels.filter((v) => v <= t.decisiveMargin || v >= 1 - t.decisiveMargin).length / IMAGE_PIXELS);
       drift.push(
         Math.hypot(landed[2 * n] - summary.encodings[2 * n], landed[2 * n + 1] - summary.encodings[2 * n + 1]),
       );

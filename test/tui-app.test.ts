@@ -249,7 +249,7 @@ describe('graphics fallbacks', () => {
     const mark = stdout.text.length;
     stdin.type('1');
     await waitForOutput(/\x1b\[2;41H\x1b\[28X/, mark);
-    assert.ok(!stdout.text.slice(mark).includes('\x1bP'), 'no sixel on the home view');
+    assert.ok(!stdout.text.slice(mark).includes('\x1bP'), 'no sixel on the Models view');
     stdin.type('q');
     await exited;
   });

@@ -49,11 +49,11 @@ describe('keys', () => {
       'explore',
       'draw',
       'numbers',
-      'home',
+      'models',
       'train',
       'explore',
       'train',
-      'home',
+      'models',
       'numbers',
       'draw',
     ]);
@@ -68,7 +68,7 @@ describe('keys', () => {
       for (const [key, what] of keys) assert.ok(text.includes(key) && text.includes(what), key);
     stdin.type('x');
     assert.equal(store.getState().help, false);
-    assert.equal(store.getState().view, 'home');
+    assert.equal(store.getState().view, 'models');
   });
 
   it('arrows, hjkl, Shift and capitals move the explorer cursor; 0 recentres; each move redraws the digit', async () => {
@@ -165,7 +165,7 @@ describe('keys', () => {
     await waitFor(() => store.getState().training.active === undefined, 'the end of training');
   });
 
-  it('a trains both in turn, and a finished epoch updates the model shown on the home view', async () => {
+  it('a trains both in turn, and a finished epoch updates the model shown on the Models view', async () => {
     const { stdin, store, sessions, screen } = await app();
     stdin.type('a');
     await waitFor(() => sessions.length === 1, 'the CNN session');
@@ -216,7 +216,7 @@ describe('keys', () => {
     const { stdin, store, controller, screen } = await app({ columns: 50, rows: 15 });
     assert.match(await screen(), /too small: 50×15/);
     stdin.type('2', '?', 't');
-    assert.equal(store.getState().view, 'home');
+    assert.equal(store.getState().view, 'models');
     assert.equal(store.getState().help, false);
     stdin.type('q');
     assert.equal(await controller.exited, 0);

@@ -55,8 +55,8 @@ describe('the app with saved models it cannot use', () => {
   it('metadata of only {"model":"cnn"} shows the CNN as unusable, and the app keeps running', async () => {
     const { screen, store, stdin } = await appOver(spoiledCopy(() => ({ model: 'cnn' })));
     await waitFor(() => store.getState().unusable.cnn !== undefined, 'the CNN refused');
-    const home = await screen();
-    assert.match(home, /CNN +unusable: cnn\/metadata\.json: "dataset" needs a text/);
+    const modelsScreen = await screen();
+    assert.match(modelsScreen, /CNN +unusable: cnn\/metadata\.json: "dataset" needs a text/);
     assert.equal(store.getState().models.cnn, undefined);
     stdin.type('4');
     assert.equal(store.getState().view, 'draw', 'the app still answers keys');
@@ -65,9 +65,9 @@ describe('the app with saved models it cannot use', () => {
   it('odd field types are refused, never drawn as "lots epochs · undefined"', async () => {
     const { screen, store } = await appOver(spoiledCopy((m) => ({ ...m, epochs: 'lots', metrics: {} })));
     await waitFor(() => store.getState().unusable.cnn !== undefined, 'the CNN refused');
-    const home = await screen();
-    assert.doesNotMatch(home, /lots epochs|undefined/);
-    assert.match(home, /CNN +unusable: cnn\/metadata\.json: "epochs" needs an integer/);
+    const modelsScreen = await screen();
+    assert.doesNotMatch(modelsScreen, /lots epochs|undefined/);
+    assert.match(modelsScreen, /CNN +unusable: cnn\/metadata\.json: "epochs" needs an integer/);
   });
 
   it('a models folder locked by another process fails the training in one line; the app keeps running', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { computeLayout, pointAt } from '../src/ui/layout/index.js';
-import { CANVAS_SIDE } from '../src/ui/state/index.js';
+import { IMAGE_SIDE } from '../src/data/index.js';
 import { metadataFor, startApp, waitFor } from './helpers/tui-harness.js';
 
 const TRAINED = { cnn: metadataFor('cnn'), vae: metadataFor('vae') };
@@ -93,7 +93,7 @@ describe('mouse', () => {
     const { draw } = store.getState();
     const inked = draw.pixels.filter((p) => p > 0).length;
     assert.ok(inked > 20, `${inked} pixels inked`);
-    assert.ok(draw.pixels[Math.floor(2 * 7.5) * CANVAS_SIDE + 14]! > 0.9, 'the stroke passes through its middle');
+    assert.ok(draw.pixels[Math.floor(2 * 7.5) * IMAGE_SIDE + 14]! > 0.9, 'the stroke passes through its middle');
     assert.ok(draw.guess !== undefined && draw.encoding !== undefined);
     assert.match(await screen(), /CNN reads \d \(\d+% sure\)/);
     assert.match(await screen(), /VAE encodes it at/);

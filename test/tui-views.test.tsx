@@ -45,14 +45,14 @@ describe('views at fixed sizes', () => {
   for (const [columns, rows] of SIZES) {
     const size = `${columns}x${rows}`;
 
-    it(`home without models, ${size}`, async () => {
+    it(`Models without models, ${size}`, async () => {
       const { store } = await started(columns, rows, BLOCKS, false);
-      assertSnapshot(`home-empty-${size}`, screenOf(store.getState()));
+      assertSnapshot(`models-empty-${size}`, screenOf(store.getState()));
     });
 
-    it(`home with both models, ${size}`, async () => {
+    it(`Models with both models, ${size}`, async () => {
       const { store } = await started(columns, rows, BLOCKS);
-      assertSnapshot(`home-trained-${size}`, screenOf(store.getState()));
+      assertSnapshot(`models-trained-${size}`, screenOf(store.getState()));
     });
 
     it(`train while the CNN trains, ${size}`, async () => {

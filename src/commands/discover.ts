@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { IMAGE_SIZE, loadMnist } from '../data/index.js';
+import { IMAGE_PIXELS, loadMnist } from '../data/index.js';
 import { encodeGrayPng } from '../data/png-digit.js';
 import { writeFileAtomically } from '../files/index.js';
 import { formatLatentPoint, renderGlyphSheet } from '../images/index.js';
@@ -67,7 +67,7 @@ async function writeSheet(out: string, vae: Vae, candidates: NewNumberCandidate[
   const pixels = decodePoints(vae, Float32Array.from(candidates.flatMap((c) => c.z))); // [count * 784]
   const sheet = renderGlyphSheet(
     candidates.map((c, i) => ({
-      pixels: pixels.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE),
+      pixels: pixels.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS),
       caption: formatLatentPoint(c.z),
     })),
   );

@@ -1,3 +1,4 @@
+import { UserFacingError } from '../errors.js';
 import type { BackendName } from '../config.js';
 import { MAX_SHARDS } from '../ml/engine/engine.js';
 import { MAX_GRID_SIDE, MAX_MANIFOLD_SIDE } from '../ml/new-numbers/discovery-config.js';
@@ -10,7 +11,7 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
  * message quotes what the user typed, so control characters in it are shown escaped
  * (`\u000a`) to keep the message on one line.
  */
-export class UsageError extends Error {
+export class UsageError extends UserFacingError {
   override name = 'UsageError';
 
   constructor(message: string) {
@@ -31,7 +32,7 @@ export interface IntegerRange {
 export const INTEGER_FLAGS = {
   // A thousand passes is far past where either model stops improving.
   epochs: { min: 1, max: 1000 },
-  // The fused passes keep a whole batch's activations (about 0.4 MB an image for the CNN) per worker.
+  // The hand-written passes keep a whole batch's activations (about 0.4 MB an image for the CNN) per worker.
   'batch-size': { min: 1, max: 1024 },
   // An IDX header counts images in 32 bits; loading refuses more than the set holds.
   limit: { min: 1, max: 2 ** 32 - 1 },

@@ -1,8 +1,5 @@
 import type { Config } from '../config.js';
-import { DataError } from '../data/index.js';
-import { ImageError } from '../data/png-digit.js';
-import { FileWriteError } from '../files/index.js';
-import { BackendError, ModelFileError, ModelsDirError, TrainingError } from '../ml/index.js';
+import { UserFacingError } from '../errors.js';
 import { classifyCommand } from './classify.js';
 import { discoverCommand, type DiscoverFlags } from './discover.js';
 import { evalCommand } from './eval.js';
@@ -12,20 +9,7 @@ import { usageHint, type CommandName } from './help.js';
 import { internalErrorLines } from './internal-error.js';
 import type { CommandOptions } from './io.js';
 import { manifoldCommand, type ManifoldFlags } from './manifold.js';
-import { MissingModelError } from './missing-model.js';
 import { trainCommand } from './train.js';
-
-const KNOWN_ERRORS = [
-  UsageError,
-  DataError,
-  ImageError,
-  BackendError,
-  ModelFileError,
-  ModelsDirError,
-  TrainingError,
-  MissingModelError,
-  FileWriteError,
-];
 
 /**
  * Runs one headless command and returns its exit code: 0 on success, 2 for a usage
@@ -57,7 +41,7 @@ export async function runCommand(
         throw new UsageError(`unknown command "${command satisfies never}"`);
     }
   } catch (error) {
-    const known = KNOWN_ERRORS.some((kind) => error instanceof kind);
+    const known = error instanceof UserFacingError;
     const [message, ...stack] = known ? [(error as Error).message] : internalErrorLines(error, process.env);
     if (json) io.out(JSON.stringify({ event: 'error', message }));
     else io.err(`mnist-tui: ${message}${error instanceof UsageError ? `; ${usageHint(command)}` : ''}`);

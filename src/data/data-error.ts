@@ -1,8 +1,10 @@
+import { UserFacingError } from '../errors.js';
+
 /**
  * The one error type of the data layer. Its message is a single line that
  * names the file and the problem, so the CLI can print it as-is and exit.
  */
-export class DataError extends Error {
+export class DataError extends UserFacingError {
   /** Name of the file at fault, as the user would look for it on disk. */
   readonly file: string;
   /** What is wrong with it, without the file name. */

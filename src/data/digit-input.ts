@@ -6,7 +6,8 @@
  * was drawn. Any other image is re-framed the way MNIST was made. An image
  * without ink, or too small to hold a digit, is refused.
  */
-import { ImageError, INK_THRESHOLD, MNIST_SIDE, toMnistDigit, type GrayImage } from './png-digit.js';
+import { IMAGE_SIDE } from './mnist-format.js';
+import { ImageError, INK_THRESHOLD, toMnistDigit, type GrayImage } from './png-digit.js';
 
 /** Smaller than this on a side, an image cannot hold a digit anyone could read. */
 export const MIN_IMAGE_SIDE = 8;
@@ -47,7 +48,7 @@ export function toDigitInput(image: GrayImage, fileName: string): DigitInput {
 
 /** N when the image is 28N×28N and every N×N block is one level, else undefined. */
 function blockScale({ width, height, gray }: GrayImage): number | undefined {
-  const scale = width / MNIST_SIDE;
+  const scale = width / IMAGE_SIDE;
   if (width !== height || !Number.isInteger(scale)) return undefined;
   for (let y = 0; y < height; y++) {
     const blockTop = (y - (y % scale)) * width;
@@ -60,10 +61,10 @@ function blockScale({ width, height, gray }: GrayImage): number | undefined {
 
 /** One pixel of each `scale`×`scale` block, as 0–255 bytes. */
 function downscale({ width, gray }: GrayImage, scale: number): Uint8Array {
-  const out = new Uint8Array(MNIST_SIDE * MNIST_SIDE);
-  for (let y = 0; y < MNIST_SIDE; y++) {
-    for (let x = 0; x < MNIST_SIDE; x++) {
-      out[y * MNIST_SIDE + x] = Math.round(Math.min(1, Math.max(0, gray[y * scale * width + x * scale]!)) * 255);
+  const out = new Uint8Array(IMAGE_SIDE * IMAGE_SIDE);
+  for (let y = 0; y < IMAGE_SIDE; y++) {
+    for (let x = 0; x < IMAGE_SIDE; x++) {
+      out[y * IMAGE_SIDE + x] = Math.round(Math.min(1, Math.max(0, gray[y * scale * width + x * scale]!)) * 255);
     }
   }
   return out;

@@ -9,7 +9,7 @@ export { loadMnist, loadMnistDir, BUNDLED_SOURCE, type DigitSet, type Mnist } fr
 export { DataError } from './data-error.js';
 
 // Shape and statistics
-export { IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES, MNIST_MEAN, MNIST_STD, MNIST_FILES } from './mnist-format.js';
+export { IMAGE_SIDE, IMAGE_PIXELS, NUM_CLASSES, MNIST_MEAN, MNIST_STD, MNIST_FILES } from './mnist-format.js';
 
 // Float views for the models
 export { normalisedView, unitView, gatherNormalised, gatherUnit, gatherLabels } from './views.js';
@@ -19,6 +19,6 @@ export { createRng } from './rng.js';
 export { shuffledBatches } from './batches.js';
 
 // File format, for tools and tests
-export { parseIdx, IDX_LABELS_MAGIC, IDX_IMAGES_MAGIC, type IdxArray, type IdxMagic } from './idx.js';
-export { decodeIdx, readIdxFile, type IdxFile } from './idx-file.js';
-export { BUNDLED_SHA256, verifySha256, type Checksums } from './checksum.js';
+export { parseIdx, IDX_LABELS_MAGIC, IDX_IMAGES_MAGIC } from './idx.js';
+export { decodeIdx } from './idx-file.js';
+export { BUNDLED_SHA256, verifySha256 } from './checksum.js';

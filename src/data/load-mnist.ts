@@ -4,7 +4,7 @@ import { BUNDLED_SHA256, type Checksums } from './checksum.js';
 import { DataError } from './data-error.js';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, type IdxMagic } from './idx.js';
 import { type IdxFile, readIdxFile } from './idx-file.js';
-import { IMAGE_SIDE, IMAGE_SIZE, MNIST_FILES, NUM_CLASSES } from './mnist-format.js';
+import { IMAGE_SIDE, IMAGE_PIXELS, MNIST_FILES, NUM_CLASSES } from './mnist-format.js';
 
 /** A set of labelled digits, held as raw bytes exactly as the IDX files store them. */
 export interface DigitSet {
@@ -68,7 +68,7 @@ function firstImages(set: DigitSet, limit: number, fileName: string): DigitSet {
   if (limit > set.count) {
     throw new DataError(fileName, `limit ${limit} exceeds the ${set.count} training images`);
   }
-  return { images: set.images.subarray(0, limit * IMAGE_SIZE), labels: set.labels.subarray(0, limit), count: limit };
+  return { images: set.images.subarray(0, limit * IMAGE_PIXELS), labels: set.labels.subarray(0, limit), count: limit };
 }
 
 /**

@@ -4,7 +4,7 @@
 export const IMAGE_SIDE = 28;
 
 /** Pixels per image (28 × 28), i.e. the stride between images in `DigitSet.images`. */
-export const IMAGE_SIZE = IMAGE_SIDE * IMAGE_SIDE;
+export const IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE;
 
 /** Digits 0–9. */
 export const NUM_CLASSES = 10;

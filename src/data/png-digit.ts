@@ -4,15 +4,14 @@
  * and write greyscale images back out as PNG.
  */
 import { PNG } from 'pngjs';
-
-/** Side of an MNIST image in pixels. */
-export const MNIST_SIDE = 28;
+import { UserFacingError } from '../errors.js';
+import { IMAGE_SIDE } from './mnist-format.js';
 
 /** MNIST scaled each digit so that the longer side of its ink fitted this box. */
 const DIGIT_BOX_SIDE = 20;
 
 /** Where MNIST puts the centre of mass, in pixel-index coordinates (its measured mean is 14.0). */
-const FRAME_CENTRE = MNIST_SIDE / 2;
+const FRAME_CENTRE = IMAGE_SIDE / 2;
 
 /** Pixels at or below this level (in [0, 1]) are background, not ink, when finding the digit. */
 export const INK_THRESHOLD = 0.1;
@@ -36,7 +35,7 @@ const LUMA_G = 0.587;
 const LUMA_B = 0.114;
 
 /** A file that is not a PNG we can read; the message is one line naming the file. */
-export class ImageError extends Error {
+export class ImageError extends UserFacingError {
   override readonly name = 'ImageError';
 }
 
@@ -139,7 +138,7 @@ function borderMedian(gray: Float32Array, width: number, height: number): number
  */
 export function toMnistDigit(gray: Float32Array, width: number, height: number): Uint8Array {
   checkSize(gray.length, width, height);
-  const out = new Uint8Array(MNIST_SIDE * MNIST_SIDE);
+  const out = new Uint8Array(IMAGE_SIDE * IMAGE_SIDE);
   const box = inkBoundingBox(gray, width, height);
   if (box === undefined) return out;
 
@@ -167,12 +166,12 @@ export function toMnistDigit(gray: Float32Array, width: number, height: number):
       massY += v * y;
     }
   }
-  const left = clamp(Math.round(FRAME_CENTRE - massX / mass), 0, MNIST_SIDE - digitWidth);
-  const top = clamp(Math.round(FRAME_CENTRE - massY / mass), 0, MNIST_SIDE - digitHeight);
+  const left = clamp(Math.round(FRAME_CENTRE - massX / mass), 0, IMAGE_SIDE - digitWidth);
+  const top = clamp(Math.round(FRAME_CENTRE - massY / mass), 0, IMAGE_SIDE - digitHeight);
   for (let y = 0; y < digitHeight; y++) {
     for (let x = 0; x < digitWidth; x++) {
       const v = digit[y * digitWidth + x]! / peak;
-      out[(top + y) * MNIST_SIDE + left + x] = Math.round(clamp(v, 0, 1) * 255);
+      out[(top + y) * IMAGE_SIDE + left + x] = Math.round(clamp(v, 0, 1) * 255);
     }
   }
   return out;

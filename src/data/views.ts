@@ -1,5 +1,5 @@
 import type { DigitSet } from './load-mnist.js';
-import { IMAGE_SIZE, MNIST_MEAN, MNIST_STD } from './mnist-format.js';
+import { IMAGE_PIXELS, MNIST_MEAN, MNIST_STD } from './mnist-format.js';
 
 const BYTE_VALUES = 256;
 
@@ -18,7 +18,7 @@ function mapRange(set: DigitSet, table: Float32Array, start: number, count: numb
   if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > set.count) {
     throw new RangeError(`images ${start}..${start + count} are outside 0..${set.count}`);
   }
-  const pixels = set.images.subarray(start * IMAGE_SIZE, (start + count) * IMAGE_SIZE);
+  const pixels = set.images.subarray(start * IMAGE_PIXELS, (start + count) * IMAGE_PIXELS);
   const out = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) out[i] = table[pixels[i]!]!;
   return out;
@@ -42,13 +42,13 @@ function gatherMapped(
   indices: ArrayLike<number>,
   out: Float32Array | undefined,
 ): Float32Array {
-  const target = outputFor(out, indices.length * IMAGE_SIZE);
+  const target = outputFor(out, indices.length * IMAGE_PIXELS);
   for (let n = 0; n < indices.length; n++) {
     const index = indices[n]!;
     checkIndex(set, index);
-    const source = index * IMAGE_SIZE;
-    const offset = n * IMAGE_SIZE;
-    for (let p = 0; p < IMAGE_SIZE; p++) target[offset + p] = table[set.images[source + p]!]!;
+    const source = index * IMAGE_PIXELS;
+    const offset = n * IMAGE_PIXELS;
+    for (let p = 0; p < IMAGE_PIXELS; p++) target[offset + p] = table[set.images[source + p]!]!;
   }
   return target;
 }

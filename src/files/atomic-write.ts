@@ -1,7 +1,8 @@
 import { open, rename, rm } from 'node:fs/promises';
+import { UserFacingError } from '../errors.js';
 
 /** A file that could not be written; the message is one line naming it. */
-export class FileWriteError extends Error {
+export class FileWriteError extends UserFacingError {
   override name = 'FileWriteError';
 }
 

@@ -1,8 +1,6 @@
+import { IMAGE_SIDE } from '../data/index.js';
 import { drawText, textHeight, textWidth } from './bitmap-font.js';
 import { createCanvas, drawImage, type GrayCanvas } from './gray-canvas.js';
-
-/** Side of a decoded digit in pixels. */
-const DIGIT_SIDE = 28;
 
 /** Each digit pixel becomes a block this wide, so a glyph can be seen without zooming. */
 const GLYPH_SCALE = 4;
@@ -18,7 +16,7 @@ const CAPTION_GAP = 6;
 const SHEET_BACKGROUND = 0.2;
 const CAPTION_INK = 1;
 
-const GLYPH_PIXELS = DIGIT_SIDE * GLYPH_SCALE;
+const GLYPH_PIXELS = IMAGE_SIDE * GLYPH_SCALE;
 const CELL_WIDTH = GLYPH_PIXELS;
 const CELL_HEIGHT = GLYPH_PIXELS + CAPTION_GAP + textHeight(CAPTION_SCALE);
 
@@ -50,7 +48,7 @@ export function renderGlyphSheet(glyphs: readonly SheetGlyph[]): GrayCanvas {
   glyphs.forEach(({ pixels, caption }, index) => {
     const left = GUTTER + (index % columns) * (CELL_WIDTH + GUTTER);
     const top = GUTTER + Math.floor(index / columns) * (CELL_HEIGHT + GUTTER);
-    drawImage(canvas, pixels, DIGIT_SIDE, left, top, GLYPH_SCALE);
+    drawImage(canvas, pixels, IMAGE_SIDE, left, top, GLYPH_SCALE);
     const scale = textWidth(caption, CAPTION_SCALE) <= CELL_WIDTH ? CAPTION_SCALE : 1;
     const captionLeft = left + Math.floor((CELL_WIDTH - textWidth(caption, scale)) / 2);
     drawText(canvas, caption, captionLeft, top + GLYPH_PIXELS + CAPTION_GAP, scale, CAPTION_INK);

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { firstLine, UserFacingError } from '../errors.js';
 import type { BackendName } from '../config.js';
 
 /** A backend that cannot run here; the message says why in one line. */
-export class BackendError extends Error {
+export class BackendError extends UserFacingError {
   override name = 'BackendError';
 }
 
@@ -78,7 +79,7 @@ async function tryBackend(name: Concrete): Promise<string | undefined> {
     return undefined;
   } catch (error) {
     if (name === 'webgpu') (await import('./backends/index.js')).stopWebGpu();
-    return error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return firstLine(error);
   }
 }
 

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { IMAGE_SIDE, NUM_CLASSES } from '../data/index.js';
 
 /** Digits the classifier tells apart. */
-export const NUM_CLASSES = 10;
-
-const IMAGE_SIDE = 28;
 
 /**
  * The classifier: 2×[Conv→ReLU→MaxPool], Flatten→Dense→ReLU→Dense, small enough to train in

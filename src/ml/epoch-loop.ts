@@ -1,10 +1,11 @@
+import { UserFacingError } from '../errors.js';
 import type { ModelName } from '../config.js';
 import { shuffledBatches } from '../data/index.js';
 import type { TrainEngine } from './engine/index.js';
 import { learningRateAt } from './tasks.js';
 
 /** Training stopped because the loss or gradients stopped being finite. */
-export class TrainingError extends Error {
+export class TrainingError extends UserFacingError {
   override name = 'TrainingError';
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { gatherNormalised, gatherUnit, IMAGE_SIDE, IMAGE_SIZE, type DigitSet } from '../data/index.js';
+import { gatherNormalised, gatherUnit, IMAGE_SIDE, IMAGE_PIXELS, type DigitSet } from '../data/index.js';
 import { readAndDispose, vaeLoss, type Vae } from './vae.js';
 
 /** Test metrics: accuracy in [0,1] for the CNN, −ELBO in nats per image for the VAE. */
@@ -44,7 +44,7 @@ export function combineMetrics(parts: PartialMetric[]): TestMetrics {
 
 /** Class probabilities [count, 10] for normalised images [count*784]. */
 export function classifyImages(model: tfl.LayersModel, normalised: Float32Array): Float32Array {
-  const count = normalised.length / IMAGE_SIZE;
+  const count = normalised.length / IMAGE_PIXELS;
   return readAndDispose(
     tf.tidy(() => tf.softmax(model.apply(tf.tensor4d(normalised, [count, IMAGE_SIDE, IMAGE_SIDE, 1])) as tf.Tensor2D)),
   );
@@ -86,7 +86,7 @@ export async function vaeNegElboSum(
   for (const indices of batchesOf(start, end)) {
     const batch = indices[0] / EVAL_BATCH;
     const loss = tf.tidy(() => {
-      const x = tf.tensor2d(gatherUnit(test, indices), [indices.length, IMAGE_SIZE]); // [batch, 784]
+      const x = tf.tensor2d(gatherUnit(test, indices), [indices.length, IMAGE_PIXELS]); // [batch, 784]
       const noise = tf.randomNormal([indices.length, vae.latentDim], 0, 1, 'float32', seed + batch) as tf.Tensor2D;
       return vaeLoss(vae, x, noise);
     });

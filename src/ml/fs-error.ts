@@ -1,3 +1,5 @@
+import { firstLine } from '../errors.js';
+
 /** Words for the file-system error codes a save can meet, so one line says what happened. */
 const MEANINGS: Record<string, string> = {
   EACCES: 'permission denied',
@@ -16,5 +18,5 @@ const MEANINGS: Record<string, string> = {
 export function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code === 'string') return MEANINGS[code] ? `${code} (${MEANINGS[code]})` : code;
-  return String(error instanceof Error ? error.message : error).split('\n')[0]!;
+  return firstLine(error);
 }

@@ -17,8 +17,8 @@ export async function computeGradients(
   epoch: number,
   out: Float32Array,
 ): Promise<{ loss: number; finite: boolean }> {
-  if (task.fusedGradients !== undefined) {
-    const loss = task.fusedGradients(weights, indices, epoch, out);
+  if (task.handPass !== undefined) {
+    const loss = task.handPass(weights, indices, epoch, out);
     return { loss, finite: Number.isFinite(loss) && allFinite(out) };
   }
   const { value, grads } = tf.variableGrads(() => task.batchLoss(indices, epoch), task.variables);

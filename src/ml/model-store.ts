@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { firstLine, UserFacingError } from '../errors.js';
 import type { ModelName } from '../config.js';
 import { describeFsError } from './fs-error.js';
 import { metadataProblem, type ModelMetadata } from './model-metadata.js';
@@ -12,7 +13,7 @@ import { topologyProblem } from './topology-guard.js';
 export type { ModelMetadata };
 
 /** A saved model that cannot be read or written, said in one line naming the file. */
-export class ModelFileError extends Error {
+export class ModelFileError extends UserFacingError {
   override name = 'ModelFileError';
 }
 
@@ -218,8 +219,4 @@ function parseJson(file: string, text: string): any {
   } catch {
     throw new ModelFileError(`${file}: damaged JSON`);
   }
-}
-
-function firstLine(error: unknown): string {
-  return String(error instanceof Error ? error.message : error).split('\n')[0];
 }

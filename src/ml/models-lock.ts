@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { link, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { UserFacingError } from '../errors.js';
 import { describeFsError } from './fs-error.js';
 
 /** The models folder cannot be used for training: another run holds it, or it cannot be written. */
-export class ModelsDirError extends Error {
+export class ModelsDirError extends UserFacingError {
   override name = 'ModelsDirError';
 }
 

@@ -23,7 +23,7 @@ export async function createStepper(task: TrainTask): Promise<Stepper> {
   const flat = await params.read();
   const grads = new Float32Array(params.size);
   // A hand-written pass reads the flat weights, so the variables need writing only when read.
-  const lazy = task.fusedGradients !== undefined;
+  const lazy = task.handPass !== undefined;
   let stale = false;
   const sync = () => {
     if (stale) params.write(flat);

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { gatherLabels, gatherNormalised, gatherUnit, IMAGE_SIDE, IMAGE_SIZE, type DigitSet } from '../data/index.js';
+import { gatherLabels, gatherNormalised, gatherUnit, IMAGE_SIDE, IMAGE_PIXELS, type DigitSet } from '../data/index.js';
 import type { ModelName } from '../config.js';
-import { createCnnStep, createVaeStep } from './fused/index.js';
+import { createCnnStep, createVaeStep } from './passes/index.js';
 import { classifierLoss, createClassifier } from './cnn.js';
 import { createVae, vaeLoss, type Vae } from './vae.js';
 import { exampleNoise } from './noise.js';
@@ -22,7 +22,7 @@ export interface TrainTask {
    * The same loss, with its gradient written flat into `out`, computed by a hand-written pass
    * from flat `weights` rather than from the variables. Present on the wasm backend only.
    */
-  fusedGradients?(weights: Float32Array, indices: Int32Array, epoch: number, out: Float32Array): number;
+  handPass?(weights: Float32Array, indices: Int32Array, epoch: number, out: Float32Array): number;
   /** The test metric summed over test images [start, end); reads are awaited (see evaluate.ts). */
   evaluate(test: DigitSet, start?: number, end?: number): Promise<PartialMetric>;
   /** The layers models to save, keyed by their folder name. */
@@ -80,7 +80,7 @@ export function createTask(name: ModelName, train: DigitSet, seed: number): Trai
 function cnnTask(train: DigitSet, seed: number): TrainTask {
   const model = createClassifier(seed);
   const variables = trainableVariables(model);
-  const fused = onWasm() ? createCnnStep(tf.backend() as BackendWasm, shapesOf(variables)) : undefined;
+  const pass = onWasm() ? createCnnStep(tf.backend() as BackendWasm, shapesOf(variables)) : undefined;
   return {
     name: 'cnn',
     variables,
@@ -91,9 +91,9 @@ function cnnTask(train: DigitSet, seed: number): TrainTask {
         return classifierLoss(model.apply(x) as tf.Tensor2D, labels);
       });
     },
-    fusedGradients: fused
+    handPass: pass
       ? (weights, indices, _epoch, out) =>
-          fused.gradients(weights, gatherNormalised(train, indices), gatherLabels(train, indices), out)
+          pass.gradients(weights, gatherNormalised(train, indices), gatherLabels(train, indices), out)
       : undefined,
     evaluate: (test, start, end) => classifierCorrect(model, test, start, end),
     parts: { model },
@@ -103,7 +103,7 @@ function cnnTask(train: DigitSet, seed: number): TrainTask {
 function vaeTask(train: DigitSet, seed: number): TrainTask {
   const vae: Vae = createVae({ latentDim: 2, seed });
   const variables = [...trainableVariables(vae.encoder), ...trainableVariables(vae.decoder)];
-  const fused = onWasm() ? createVaeStep(tf.backend() as BackendWasm, shapesOf(variables)) : undefined;
+  const pass = onWasm() ? createVaeStep(tf.backend() as BackendWasm, shapesOf(variables)) : undefined;
   // Keyed by image, not by batch: the same on every path and every split into shards, so they train alike.
   const noise = (indices: Int32Array, epoch: number) => exampleNoise(seed, epoch, indices, vae.latentDim);
   return {
@@ -111,13 +111,13 @@ function vaeTask(train: DigitSet, seed: number): TrainTask {
     variables,
     batchLoss(indices, epoch) {
       return tf.tidy(() => {
-        const x = tf.tensor2d(gatherUnit(train, indices), [indices.length, IMAGE_SIZE]);
+        const x = tf.tensor2d(gatherUnit(train, indices), [indices.length, IMAGE_PIXELS]);
         return vaeLoss(vae, x, tf.tensor2d(noise(indices, epoch), [indices.length, vae.latentDim]));
       });
     },
-    fusedGradients: fused
+    handPass: pass
       ? (weights, indices, epoch, out) =>
-          fused.gradients(weights, gatherUnit(train, indices), noise(indices, epoch), out)
+          pass.gradients(weights, gatherUnit(train, indices), noise(indices, epoch), out)
       : undefined,
     evaluate: (test, start, end) => vaeNegElboSum(vae, test, seed, start, end),
     parts: { encoder: vae.encoder, decoder: vae.decoder },

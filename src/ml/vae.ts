@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { IMAGE_PIXELS } from '../data/index.js';
 
-const IMAGE_SIZE = 784;
 const HIDDEN_UNITS = 512;
 
 export interface VaeOptions {
@@ -25,7 +25,7 @@ export interface Vae {
  */
 export function createVae({ latentDim, seed }: VaeOptions): Vae {
   const glorot = (offset: number) => tfl.initializers.glorotUniform({ seed: seed + offset });
-  const input = tfl.input({ shape: [IMAGE_SIZE], name: 'image' });
+  const input = tfl.input({ shape: [IMAGE_PIXELS], name: 'image' });
   const hidden = tfl.layers
     .dense({ units: HIDDEN_UNITS, activation: 'relu', kernelInitializer: glorot(1), name: 'enc_hidden' })
     .apply(input) as tfl.SymbolicTensor;
@@ -46,7 +46,7 @@ export function createVae({ latentDim, seed }: VaeOptions): Vae {
         kernelInitializer: glorot(4),
         name: 'dec_hidden',
       }),
-      tfl.layers.dense({ units: IMAGE_SIZE, activation: 'sigmoid', kernelInitializer: glorot(5), name: 'pixels' }),
+      tfl.layers.dense({ units: IMAGE_PIXELS, activation: 'sigmoid', kernelInitializer: glorot(5), name: 'pixels' }),
     ],
   });
   return { encoder, decoder, latentDim };
@@ -78,9 +78,9 @@ export function decodePoints(vae: Vae, points: Float32Array): Float32Array {
 
 /** Latent means [count*latent] of images [count*784] in [0,1]. */
 export function encodeImages(vae: Vae, images: Float32Array): Float32Array {
-  const count = images.length / IMAGE_SIZE;
+  const count = images.length / IMAGE_PIXELS;
   return readAndDispose(
-    tf.tidy(() => (vae.encoder.apply(tf.tensor2d(images, [count, IMAGE_SIZE])) as tf.Tensor2D[])[0]),
+    tf.tidy(() => (vae.encoder.apply(tf.tensor2d(images, [count, IMAGE_PIXELS])) as tf.Tensor2D[])[0]),
   );
 }
 

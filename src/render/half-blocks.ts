@@ -3,6 +3,7 @@
  * two stacked pixels, the upper as the foreground of `▀` and the lower as its
  * background, so square pixels come out roughly square in a 1:2 cell.
  */
+import { SGR_RESET } from './sgr.js';
 import { levelToByte, upscale, type DigitImage } from './digit-image.js';
 
 /** How many colours the terminal can show; see `colourDepth`. */
@@ -16,7 +17,6 @@ export interface HalfBlockOptions {
 }
 
 const UPPER_HALF_BLOCK = '▀';
-const RESET = '\x1b[0m';
 
 /** xterm's 24-step grey ramp: index 232 + i is grey 8 + 10·i, so 8…238. */
 const GRAY_RAMP_FIRST_INDEX = 232;
@@ -68,7 +68,7 @@ export function renderHalfBlocks(img: DigitImage, opts: HalfBlockOptions): strin
       previous = sgr;
       line += UPPER_HALF_BLOCK;
     }
-    lines.push(line + RESET);
+    lines.push(line + SGR_RESET);
   }
   return lines;
 }

@@ -8,3 +8,4 @@ export { renderHalfBlocks, grayTo256, type ColourDepth } from './half-blocks.js'
 export { renderAscii } from './ascii.js';
 export { encodeSixel, SIXEL_GRAY_LEVELS } from './sixel.js';
 export { colourDepth } from './colour-depth.js';
+export { SGR_RESET } from './sgr.js';

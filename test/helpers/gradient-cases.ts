@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, IMAGE_SIZE, type DigitSet } from '../../src/data/index.js';
-import { classifierLoss, NUM_CLASSES } from '../../src/ml/cnn.js';
+import { createRng, IMAGE_PIXELS, NUM_CLASSES, type DigitSet } from '../../src/data/index.js';
+import { classifierLoss } from '../../src/ml/cnn.js';
 import { createTask } from '../../src/ml/tasks.js';
 import type { ModelName } from '../../src/config.js';
 import { int, pick, values, type Rng } from './random-values.js';
@@ -86,7 +86,7 @@ function vaeOpsCase(rng: Rng): GradientCase {
 
 /** A random set of digits: pixels and labels drawn from `rng`, for whole-model gradients. */
 function randomDigits(rng: Rng, count: number): DigitSet {
-  const images = Uint8Array.from({ length: count * IMAGE_SIZE }, () => int(rng, 0, 255));
+  const images = Uint8Array.from({ length: count * IMAGE_PIXELS }, () => int(rng, 0, 255));
   const labels = Uint8Array.from({ length: count }, () => int(rng, 0, NUM_CLASSES - 1));
   return { images, labels, count };
 }

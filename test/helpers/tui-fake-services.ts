@@ -4,13 +4,10 @@
  * scan for new numbers with fixed candidates and an in-memory names store.
  */
 import type { ModelName } from '../../src/config.js';
-import type { DigitSet, Mnist } from '../../src/data/index.js';
+import { IMAGE_PIXELS, IMAGE_SIDE, type DigitSet, type Mnist } from '../../src/data/index.js';
 import type { ModelMetadata, SessionOptions, TestMetrics, TrainEvent } from '../../src/ml/index.js';
 import type { NamedNumber, NewNumberCandidate } from '../../src/ml/new-numbers/index.js';
 import type { AppServices, ScanOptions } from '../../src/ui/background/index.js';
-
-const SIDE = 28;
-const SIZE = SIDE * SIDE;
 
 /** Metadata as a finished run writes it, at a fixed date so frames repeat. */
 export function metadataFor(model: ModelName, epochs = 3, planned = epochs): ModelMetadata {
@@ -32,24 +29,24 @@ export function metadataFor(model: ModelName, epochs = 3, planned = epochs): Mod
 
 /** A digit-like blob whose place depends on `label`, so fake encodings spread by digit. */
 function blobImage(label: number, variant: number): Uint8Array {
-  const image = new Uint8Array(SIZE);
+  const image = new Uint8Array(IMAGE_PIXELS);
   const cx = 6 + (label % 5) * 4 + (variant % 3);
   const cy = 8 + Math.floor(label / 5) * 10 + (variant % 2);
-  for (let y = 0; y < SIDE; y++) {
-    for (let x = 0; x < SIDE; x++) {
+  for (let y = 0; y < IMAGE_SIDE; y++) {
+    for (let x = 0; x < IMAGE_SIDE; x++) {
       const d = Math.hypot(x - cx, y - cy);
-      image[y * SIDE + x] = d < 4 ? 255 - Math.round(d * 40) : 0;
+      image[y * IMAGE_SIDE + x] = d < 4 ? 255 - Math.round(d * 40) : 0;
     }
   }
   return image;
 }
 
 function digitSet(count: number): DigitSet {
-  const images = new Uint8Array(count * SIZE);
+  const images = new Uint8Array(count * IMAGE_PIXELS);
   const labels = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     labels[i] = i % 10;
-    images.set(blobImage(i % 10, Math.floor(i / 10)), i * SIZE);
+    images.set(blobImage(i % 10, Math.floor(i / 10)), i * IMAGE_PIXELS);
   }
   return { images, labels, count };
 }
@@ -64,23 +61,23 @@ function centreOfInk(pixels: Float32Array): [number, number] {
   let mass = 0;
   let x = 0;
   let y = 0;
-  for (let i = 0; i < SIZE; i++) {
+  for (let i = 0; i < IMAGE_PIXELS; i++) {
     mass += pixels[i]!;
-    x += pixels[i]! * (i % SIDE);
-    y += pixels[i]! * Math.floor(i / SIDE);
+    x += pixels[i]! * (i % IMAGE_SIDE);
+    y += pixels[i]! * Math.floor(i / IMAGE_SIDE);
   }
-  return mass === 0 ? [SIDE / 2, SIDE / 2] : [x / mass, y / mass];
+  return mass === 0 ? [IMAGE_SIDE / 2, IMAGE_SIDE / 2] : [x / mass, y / mass];
 }
 
 /** A ring centred according to `z`: moving the cursor visibly moves the digit. */
 function fakeDecode(points: Float32Array): Float32Array {
-  const out = new Float32Array((points.length / 2) * SIZE);
+  const out = new Float32Array((points.length / 2) * IMAGE_PIXELS);
   for (let n = 0; n < points.length / 2; n++) {
     const cx = 14 + points[2 * n]! * 2.5;
     const cy = 14 - points[2 * n + 1]! * 2.5;
-    for (let i = 0; i < SIZE; i++) {
-      const d = Math.hypot((i % SIDE) - cx, Math.floor(i / SIDE) - cy);
-      out[n * SIZE + i] = Math.max(0, 1 - Math.abs(d - 5) / 2);
+    for (let i = 0; i < IMAGE_PIXELS; i++) {
+      const d = Math.hypot((i % IMAGE_SIDE) - cx, Math.floor(i / IMAGE_SIDE) - cy);
+      out[n * IMAGE_PIXELS + i] = Math.max(0, 1 - Math.abs(d - 5) / 2);
     }
   }
   return out;
@@ -88,10 +85,10 @@ function fakeDecode(points: Float32Array): Float32Array {
 
 /** Encodes an image by where its ink sits: fake, but spread out and repeatable. */
 function fakeEncode(images: Float32Array): Float32Array {
-  const count = images.length / SIZE;
+  const count = images.length / IMAGE_PIXELS;
   const out = new Float32Array(count * 2);
   for (let n = 0; n < count; n++) {
-    const [x, y] = centreOfInk(images.subarray(n * SIZE, (n + 1) * SIZE));
+    const [x, y] = centreOfInk(images.subarray(n * IMAGE_PIXELS, (n + 1) * IMAGE_PIXELS));
     out[2 * n] = (x - 14) / 3.5;
     out[2 * n + 1] = (14 - y) / 3.5;
   }
@@ -100,10 +97,10 @@ function fakeEncode(images: Float32Array): Float32Array {
 
 /** Reads the digit from the column of the centre of ink, sure in proportion to the ink. */
 function fakeClassify(pixels: Float32Array): Float32Array {
-  const count = pixels.length / SIZE;
+  const count = pixels.length / IMAGE_PIXELS;
   const out = new Float32Array(count * 10);
   for (let n = 0; n < count; n++) {
-    const image = pixels.subarray(n * SIZE, (n + 1) * SIZE);
+    const image = pixels.subarray(n * IMAGE_PIXELS, (n + 1) * IMAGE_PIXELS);
     const digit = Math.min(9, Math.max(0, Math.floor(centreOfInk(image)[0] / 2.8)));
     out.fill(0.02, n * 10, n * 10 + 10);
     out[n * 10 + digit] = 0.82;

@@ -5,7 +5,7 @@
  * drops it. Prints one JSON line, a MachineProbe, on stdout. With `--measure`, and only on a
  * hardware adapter, it also times a few CNN training steps on WebGPU and on wasm.
  */
-import { IMAGE_SIZE, NUM_CLASSES } from '../../data/index.js';
+import { IMAGE_PIXELS, NUM_CLASSES } from '../../data/index.js';
 import { createLocalEngine } from '../engine/index.js';
 import { createCnnGpuEngine } from '../webgpu/index.js';
 import { softwareReason } from './adapter-kind.js';
@@ -27,7 +27,7 @@ const IMAGES = 1024;
  * pass on WebGPU, the wasm pass on one thread.
  */
 async function trainingRate(backend: 'webgpu' | 'wasm'): Promise<number> {
-  const images = Uint8Array.from({ length: IMAGES * IMAGE_SIZE }, (_, i) => (i * 2654435761) >>> 24);
+  const images = Uint8Array.from({ length: IMAGES * IMAGE_PIXELS }, (_, i) => (i * 2654435761) >>> 24);
   const labels = Uint8Array.from({ length: IMAGES }, (_, i) => i % NUM_CLASSES);
   const set = { images, labels, count: IMAGES };
   const data = { train: set, test: set, source: 'synthetic' };

@@ -1,3 +1,3 @@
-export { type TrainEngine, type EngineOptions } from './engine.js';
+export { type EngineOptions, type TrainEngine } from './engine.js';
 export { createLocalEngine } from './local-engine.js';
 export { createWorkerEngine } from './worker-engine.js';

@@ -32,4 +32,5 @@ export type WorkerReply =
   | { type: 'updated' }
   | { type: 'evaluated'; metric: PartialMetric }
   | { type: 'saved' }
-  | { type: 'error'; name: string; message: string };
+  /** `userFacing`: the error was a `UserFacingError`, whose one-line message is meant for the user. */
+  | { type: 'error'; name: string; message: string; userFacing: boolean };

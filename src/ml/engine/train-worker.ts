@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { firstLine, UserFacingError } from '../../errors.js';
 import { FlatAdam } from '../adam.js';
 import { initBackend } from '../backend.js';
 import { saveModelSet } from '../model-store.js';
@@ -55,7 +56,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       return { type: 'attached' };
     case 'step': {
       // A hand-written pass reads the shared weights directly; autograd needs them in the variables.
-      if (task.fusedGradients === undefined) sync(request.version);
+      if (task.handPass === undefined) sync(request.version);
       const { loss, finite } = await computeGradients(task, params, shared, request.indices, request.epoch, grads);
       return { type: 'stepped', loss, finite };
     }
@@ -97,8 +98,9 @@ port.on('message', (request: WorkerRequest) => {
     try {
       port.postMessage(await handle(request));
     } catch (error) {
-      const { name, message } = error instanceof Error ? error : new Error(String(error));
-      port.postMessage({ type: 'error', name, message: message.split('\n')[0] } satisfies WorkerReply);
+      const name = error instanceof Error ? error.name : 'Error';
+      const userFacing = error instanceof UserFacingError;
+      port.postMessage({ type: 'error', name, message: firstLine(error), userFacing } satisfies WorkerReply);
     }
   });
 });

@@ -1,15 +1,23 @@
 import { Worker } from 'node:worker_threads';
 import type { DigitSet, Mnist } from '../../data/index.js';
 import { DEFAULT_ADAM } from '../adam.js';
-import { BackendError, isAccelerator } from '../backend.js';
+import { UserFacingError } from '../../errors.js';
+import { isAccelerator } from '../backend.js';
 import { NATIVE_STDERR_WORKER_OPTIONS } from '../backends/native-stderr.js';
 import { combineMetrics, EVAL_BATCH } from '../evaluate.js';
-import { ModelFileError } from '../model-store.js';
 import { MAX_SHARDS, splitEvenly, type EngineOptions, type TrainEngine } from './engine.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 
-/** Errors that keep their type across the thread boundary, so the CLI can say them in one line. */
-const KNOWN_ERRORS: Record<string, new (message: string) => Error> = { BackendError, ModelFileError };
+/**
+ * An error from a worker, rebuilt on this side of the thread boundary. A
+ * user-facing one stays user-facing, under its own name, so the CLI still
+ * says it in one line rather than as an internal error.
+ */
+function rebuiltError(reply: Extract<WorkerReply, { type: 'error' }>): Error {
+  const error = reply.userFacing ? new UserFacingError(reply.message) : new Error(reply.message);
+  error.name = reply.name;
+  return error;
+}
 
 /** A worker thread with a FIFO of pending replies. */
 class Replica {
@@ -22,8 +30,7 @@ class Replica {
     this.worker.on('message', (reply: WorkerReply) => {
       const waiter = this.pending.shift();
       if (reply.type === 'error') {
-        const Kind = KNOWN_ERRORS[reply.name] ?? Error;
-        waiter?.reject(new Kind(reply.message));
+        waiter?.reject(rebuiltError(reply));
       } else waiter?.resolve(reply);
     });
     this.worker.on('error', (error) => this.pending.splice(0).forEach((w) => w.reject(error)));

@@ -6,7 +6,7 @@ import { asKernelFunc, rememberStock, WASM } from './wasm-calls.js';
 
 /**
  * Our wasm kernels by tfjs kernel name; each file says why it beats the stock one. Only
- * inference runs them: training on wasm is the hand-written pass (src/ml/fused), which calls
+ * inference runs them: training on wasm is the hand-written pass (src/ml/passes), which calls
  * the SIMD kernels itself, and autograd never runs there.
  */
 const INFERENCE_KERNELS: ReadonlyArray<[string, tf.KernelFunc]> = [['FusedConv2D', asKernelFunc(fusedConv2D)]];

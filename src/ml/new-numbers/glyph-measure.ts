@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { IMAGE_SIZE, MNIST_MEAN, MNIST_STD } from '../../data/index.js';
+import { IMAGE_PIXELS, MNIST_MEAN, MNIST_STD } from '../../data/index.js';
 import { classifyImages } from '../evaluate.js';
 import { decodePoints, encodeImages, type Vae } from '../vae.js';
 import { decisiveShare, inkMasses } from './glyph-scores.js';
@@ -41,11 +41,11 @@ export function measureGlyphs(
   const decisive = new Float64Array(count);
   const drift = new Float64Array(count);
   for (let n = 0; n < count; n++) {
-    decisive[n] = decisiveShare(pixels.subarray(n * IMAGE_SIZE, (n + 1) * IMAGE_SIZE), decisiveMargin);
+    decisive[n] = decisiveShare(pixels.subarray(n * IMAGE_PIXELS, (n + 1) * IMAGE_PIXELS), decisiveMargin);
     const i = n * LATENT_DIM;
     drift[n] = Math.hypot(landed[i]! - points[i]!, landed[i + 1]! - points[i + 1]!);
   }
-  const measures: GlyphMeasures = { pixels, decisive, ink: inkMasses(pixels, IMAGE_SIZE), drift };
+  const measures: GlyphMeasures = { pixels, decisive, ink: inkMasses(pixels, IMAGE_PIXELS), drift };
   if (classifier !== undefined) measures.probabilities = classifyImages(classifier, normalise(pixels));
   return measures;
 }

@@ -7,16 +7,8 @@
  */
 
 // Finding them
-export {
-  discoverNewNumbers,
-  type Discovery,
-  type DiscoveryCounts,
-  type DiscoveryModels,
-  type DiscoverOptions,
-  type NewNumberCandidate,
-} from './discover.js';
+export { discoverNewNumbers, type Discovery, type NewNumberCandidate } from './discover.js';
 export { summariseTestSet, type TestSetSummary } from './test-set-summary.js';
-export type { DiscoveryThresholds } from './thresholds.js';
 export {
   DEFAULT_DISCOVERY,
   DEFAULT_GRID_SIDE,
@@ -24,13 +16,12 @@ export {
   DEFAULT_TOP,
   MAX_GRID_SIDE,
   MAX_MANIFOLD_SIDE,
-  type DiscoveryConfig,
 } from './discovery-config.js';
 
 // Measuring a glyph
-export { decisiveShare, inkMass, topTwo, latentDistance, type DigitGuess } from './glyph-scores.js';
+export { decisiveShare, inkMass, topTwo } from './glyph-scores.js';
 export { keepDistinct } from './distinct.js';
-export { coveringBox, latentGrid, boxDiagonal, type LatentBox } from './latent-region.js';
+export { coveringBox, latentGrid, boxDiagonal } from './latent-region.js';
 
 // The plane as one picture
 export { renderManifold } from './manifold.js';
@@ -44,6 +35,5 @@ export {
   NAMED_NUMBERS_FILE,
   type NamedNumber,
   type NewName,
-  type ModelStamp,
 } from './named-numbers.js';
 export { visibleName } from './number-name.js';

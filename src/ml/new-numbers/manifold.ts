@@ -1,4 +1,4 @@
-import { IMAGE_SIDE, IMAGE_SIZE } from '../../data/index.js';
+import { IMAGE_SIDE, IMAGE_PIXELS } from '../../data/index.js';
 import { createCanvas, drawImage, type GrayCanvas } from '../../images/index.js';
 import { decodePoints, type Vae } from '../vae.js';
 import { latentGrid, type LatentBox } from './latent-region.js';
@@ -21,7 +21,7 @@ export function renderManifold(vae: Vae, region: LatentBox, side: number): GrayC
     const end = Math.min(total, start + DECODE_BATCH);
     const pixels = decodePoints(vae, points.subarray(start * 2, end * 2)); // [(end - start) * 784]
     for (let n = start; n < end; n++) {
-      const glyph = pixels.subarray((n - start) * IMAGE_SIZE, (n - start + 1) * IMAGE_SIZE);
+      const glyph = pixels.subarray((n - start) * IMAGE_PIXELS, (n - start + 1) * IMAGE_PIXELS);
       drawImage(canvas, glyph, IMAGE_SIDE, (n % side) * IMAGE_SIDE, Math.floor(n / side) * IMAGE_SIDE, 1);
     }
   }

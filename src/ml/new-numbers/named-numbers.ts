@@ -1,5 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { UserFacingError } from '../../errors.js';
 import type { ModelMetadata } from '../model-store.js';
 import { FileWriteError, writeFileAtomically } from '../../files/index.js';
 import { nameKey, nameProblem, normaliseName, visibleName } from './number-name.js';
@@ -43,7 +44,7 @@ export interface NewName {
 }
 
 /** A damaged names file or a name that cannot be used; the message is one line. */
-export class NamedNumberError extends Error {
+export class NamedNumberError extends UserFacingError {
   override name = 'NamedNumberError';
 }
 

@@ -1,4 +1,4 @@
-import { IMAGE_SIZE, unitView, type DigitSet } from '../../data/index.js';
+import { IMAGE_PIXELS, unitView, type DigitSet } from '../../data/index.js';
 import { encodeImages, type Vae } from '../vae.js';
 import { inkMasses } from './glyph-scores.js';
 
@@ -21,7 +21,7 @@ export function summariseTestSet(vae: Vae, test: DigitSet): TestSetSummary {
     const count = Math.min(ENCODE_BATCH, test.count - start);
     const images = unitView(test, start, count); // [count * 784]
     encodings.set(encodeImages(vae, images), start * vae.latentDim);
-    masses.set(inkMasses(images, IMAGE_SIZE), start);
+    masses.set(inkMasses(images, IMAGE_PIXELS), start);
   }
   return { encodings, inkMasses: masses };
 }

@@ -1,7 +1,7 @@
-import { IMAGE_SIDE, IMAGE_SIZE, MNIST_MEAN, MNIST_STD, NUM_CLASSES, type DigitSet } from '../../data/index.js';
+import { IMAGE_SIDE, IMAGE_PIXELS, MNIST_MEAN, MNIST_STD, NUM_CLASSES, type DigitSet } from '../../data/index.js';
 import { DEFAULT_ADAM } from '../adam.js';
-import { CNN_SHAPES } from '../fused/index.js';
-import { layoutWeights } from '../fused/weight-layout.js';
+import { CNN_SHAPES } from '../passes/index.js';
+import { layoutWeights } from '../passes/weight-layout.js';
 import * as wgsl from './cnn-shaders.js';
 
 /** Channels of the two convolutions and units of the hidden layer, from the shared layout. */
@@ -105,7 +105,7 @@ export class CnnGpuPass {
     const dense4 = { kernel: w4, bias: b4 };
     const { beta1, beta2, epsilon } = DEFAULT_ADAM;
     const sources: Record<string, string> = {
-      gather: wgsl.gatherShader(IMAGE_SIZE, MNIST_MEAN, MNIST_STD),
+      gather: wgsl.gatherShader(IMAGE_PIXELS, MNIST_MEAN, MNIST_STD),
       conv1: wgsl.conv3x3Shader(IMAGE_SIDE, 1, C1, true, conv1),
       pool1: wgsl.maxPoolShader(IMAGE_SIDE, C1),
       conv2: wgsl.conv3x3Shader(S1, C1, C2, true, conv2),
@@ -212,7 +212,7 @@ export class CnnGpuPass {
     const B = this.buffers;
     const forward = this.passes.filter(({ name }) => FORWARD.includes(name));
     const plan = [
-      this.dispatch('gather', [this.order, images, B.x], (batch) => batch * IMAGE_SIZE),
+      this.dispatch('gather', [this.order, images, B.x], (batch) => batch * IMAGE_PIXELS),
       ...forward,
       this.dispatch('correct', [this.order, labels, B.logits, correct], (batch) => batch),
     ];
@@ -263,8 +263,8 @@ export class CnnGpuPass {
     if (batch <= this.capacity) return;
     const b = batch;
     const activations: Record<string, number> = {
-      x: b * IMAGE_SIZE,
-      h1: b * IMAGE_SIZE * C1,
+      x: b * IMAGE_PIXELS,
+      h1: b * IMAGE_PIXELS * C1,
       p1: b * S1 * S1 * C1,
       arg1: b * S1 * S1 * C1,
       h2: b * S1 * S1 * C2,
@@ -278,7 +278,7 @@ export class CnnGpuPass {
       dp2: b * FLAT,
       dh2: b * S1 * S1 * C2,
       dp1: b * S1 * S1 * C1,
-      dh1: b * IMAGE_SIZE * C1,
+      dh1: b * IMAGE_PIXELS * C1,
     };
     for (const [name, floats] of Object.entries(activations)) {
       this.buffers[name]?.destroy();
@@ -292,8 +292,8 @@ export class CnnGpuPass {
     const fixed = (count: number) => () => count;
     // Every dispatch of a step, in order, with its buffers (after the step uniforms) and thread count.
     const plan: [string, GPUBuffer[], (batch: number) => number][] = [
-      ['gather', [this.order, B.images, B.x], each(IMAGE_SIZE)],
-      ['conv1', [B.x, B.params, B.h1], each(IMAGE_SIZE * C1)],
+      ['gather', [this.order, B.images, B.x], each(IMAGE_PIXELS)],
+      ['conv1', [B.x, B.params, B.h1], each(IMAGE_PIXELS * C1)],
       ['pool1', [B.h1, B.p1, B.arg1], each(S1 * S1 * C1)],
       ['conv2', [B.p1, B.params, B.h2], each(S1 * S1 * C2)],
       ['pool2', [B.h2, B.p2, B.arg2], each(FLAT)],
@@ -309,7 +309,7 @@ export class CnnGpuPass {
       ['conv2Filter', [B.p1, B.dh2, B.partial], fixed((9 * C1 * C2 + C2) * CONV2_PARTS)],
       ['conv2Reduce', [B.partial, B.grads], fixed(9 * C1 * C2 + C2)],
       ['conv2Input', [B.dh2, B.params, B.dp1], each(S1 * S1 * C1)],
-      ['pool1Grad', [B.dp1, B.arg1, B.h1, B.dh1], each(IMAGE_SIZE * C1)],
+      ['pool1Grad', [B.dp1, B.arg1, B.h1, B.dh1], each(IMAGE_PIXELS * C1)],
       ['conv1Filter', [B.x, B.dh1, B.partial], fixed((9 * C1 + C1) * CONV1_PARTS)],
       ['conv1Reduce', [B.partial, B.grads], fixed(9 * C1 + C1)],
       ['finite', [B.grads, this.lossLog], fixed(n + 1)],

@@ -1,6 +1,6 @@
 /**
  * WGSL compute shaders for the classifier's training step: the GPU counterpart of the wasm
- * pass in ../fused/cnn-step.ts. Every shader runs one thread per output value, with the shapes
+ * pass in ../passes/cnn-step.ts. Every shader runs one thread per output value, with the shapes
  * baked in as constants and the batch size read from the step's uniforms, so one set of
  * pipelines serves every batch. Threads are numbered over a 2-D grid of workgroups, because
  * a large batch needs more than the 65,535 workgroups one dimension allows.

@@ -6,27 +6,19 @@
  * dispatches.
  */
 import type { Config, ModelName } from '../../config.js';
-import type { Mnist } from '../../data/index.js';
+import { firstLine } from '../../errors.js';
+import { IMAGE_SIDE, type Mnist } from '../../data/index.js';
 import {
   createNewNumbersRunner,
   createTrainingRunner,
   encodeTestSet,
-  firstLine,
   type AppServices,
   type ClassifierHandle,
   type VaeHandle,
 } from '../background/index.js';
 import type { Command } from '../keymap/index.js';
 import { clampPoint } from '../layout/index.js';
-import {
-  CANVAS_SIDE,
-  hasInk,
-  stroke,
-  type DrawState,
-  type Guess,
-  type LatentPoint,
-  type Store,
-} from '../state/index.js';
+import { hasInk, stroke, type DrawState, type Guess, type LatentPoint, type Store } from '../state/index.js';
 
 export interface Controller {
   /** Picks the backend, loads the data and any saved models. */
@@ -155,7 +147,7 @@ export function createController({ store, services, config }: ControllerOptions)
 
   function moveDrawPen(dx: number, dy: number): void {
     const { pen, penDown, pixels } = store.getState().draw;
-    const clamp = (v: number) => Math.min(CANVAS_SIDE - 0.5, Math.max(0.5, v));
+    const clamp = (v: number) => Math.min(IMAGE_SIDE - 0.5, Math.max(0.5, v));
     const next = { x: clamp(pen.x + dx), y: clamp(pen.y + dy) };
     setDrawing({ pen: next, pixels: penDown ? stroke(pixels, pen, next, true) : pixels });
   }
@@ -204,7 +196,7 @@ export function createController({ store, services, config }: ControllerOptions)
         return;
       }
       case 'clear-canvas':
-        setDrawing({ pixels: new Float32Array(CANVAS_SIDE * CANVAS_SIDE), penDown: false });
+        setDrawing({ pixels: new Float32Array(IMAGE_SIDE * IMAGE_SIDE), penDown: false });
         return;
       case 'glyph-select':
         dispatch({ type: 'numbers-select', index: command.index });

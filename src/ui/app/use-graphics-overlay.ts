@@ -3,7 +3,8 @@ import { encodeSixel } from '../../render/index.js';
 import { wrapForTmux } from '../graphics/index.js';
 import type { GraphicsOverlay, OverlayImage } from '../terminal/index.js';
 import { graphicsLayer, type LayerItem } from '../views/index.js';
-import { CANVAS_SIDE, type AppState } from '../state/index.js';
+import { type AppState } from '../state/index.js';
+import { IMAGE_SIDE } from '../../data/index.js';
 
 type DigitItem = Extract<LayerItem, { kind: 'digit' }>;
 
@@ -16,7 +17,7 @@ type SixelCache = WeakMap<Float32Array, { scale: number; tmux: boolean; sequence
 function sixelOf(item: DigitItem, tmux: boolean, cache: SixelCache): string {
   const cached = cache.get(item.pixels);
   if (cached?.scale === item.pixelScale && cached.tmux === tmux) return cached.sequence;
-  const sixel = encodeSixel({ width: CANVAS_SIDE, height: CANVAS_SIDE, pixels: item.pixels }, item.pixelScale);
+  const sixel = encodeSixel({ width: IMAGE_SIDE, height: IMAGE_SIDE, pixels: item.pixels }, item.pixelScale);
   const sequence = tmux ? wrapForTmux(sixel) : sixel;
   cache.set(item.pixels, { scale: item.pixelScale, tmux, sequence });
   return sequence;

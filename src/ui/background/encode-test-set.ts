@@ -5,7 +5,7 @@
 import { unitView, type Mnist } from '../../data/index.js';
 import type { VaeHandle } from './services.js';
 import type { Store } from '../state/index.js';
-import { firstLine } from './first-line.js';
+import { firstLine } from '../../errors.js';
 
 /** Test images encoded per slice: a slice is short (BENCHMARKS.md), so keys still answer between slices. */
 const ENCODE_CHUNK = 100;

@@ -4,7 +4,7 @@
  * screen, since loading it takes a good part of a second.
  */
 import type { Config } from '../../config.js';
-import { IMAGE_SIZE, loadMnist, MNIST_MEAN, MNIST_STD, type DigitSet } from '../../data/index.js';
+import { IMAGE_PIXELS, loadMnist, MNIST_MEAN, MNIST_STD, type DigitSet } from '../../data/index.js';
 import type { SavedClassifier, SavedVae } from '../../ml/index.js';
 import type { TestSetSummary } from '../../ml/new-numbers/index.js';
 import type { AppServices, ClassifierHandle, ScanProgress, VaeHandle } from './services.js';
@@ -34,7 +34,7 @@ async function summariseInSlices(
   for (let start = 0; start < test.count; start += SUMMARY_SLICE) {
     const end = Math.min(test.count, start + SUMMARY_SLICE);
     const slice: DigitSet = {
-      images: test.images.subarray(start * IMAGE_SIZE, end * IMAGE_SIZE),
+      images: test.images.subarray(start * IMAGE_PIXELS, end * IMAGE_PIXELS),
       labels: test.labels.subarray(start, end),
       count: end - start,
     };

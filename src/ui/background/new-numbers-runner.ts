@@ -6,11 +6,11 @@
  */
 import path from 'node:path';
 import type { Config } from '../../config.js';
-import { IMAGE_SIZE, type Mnist } from '../../data/index.js';
+import { IMAGE_PIXELS, type Mnist } from '../../data/index.js';
 import type { NamedNumber, NewNumberCandidate } from '../../ml/new-numbers/index.js';
 // The names store on its own: the folder's index would load TensorFlow.js as the app starts.
 import { NAMED_NUMBERS_FILE } from '../../ml/new-numbers/index.js';
-import { firstLine } from './first-line.js';
+import { firstLine } from '../../errors.js';
 import type { AppServices, ClassifierHandle, VaeHandle } from './services.js';
 import { galleryItems, type Store } from '../state/index.js';
 
@@ -61,7 +61,7 @@ export function createNewNumbersRunner({ store, services, config, models, data }
     const { vae } = models();
     if (vae !== undefined && items.length > 0) {
       const pixels = vae.decode(Float32Array.from(items.flatMap((item) => item.z))); // [count * 784]
-      items.forEach((item, i) => (item.pixels = pixels.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE)));
+      items.forEach((item, i) => (item.pixels = pixels.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS)));
     }
     dispatch({ type: 'numbers-items', items });
   }

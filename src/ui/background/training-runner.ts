@@ -8,7 +8,7 @@ import type { Mnist } from '../../data/index.js';
 import type { TrainingSession } from '../../ml/index.js';
 import type { Action } from '../state/index.js';
 import type { Trainer } from './services.js';
-import { firstLine } from './first-line.js';
+import { firstLine } from '../../errors.js';
 
 export interface TrainingRunner {
   /** Whether a session is running or models are waiting. */

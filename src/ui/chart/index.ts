@@ -1,2 +1,2 @@
 /** Charts of training progress. */
-export { renderLossChart, downsample, type LossSeries, type LossChartOptions } from './loss-chart.js';
+export { renderLossChart, downsample, type LossSeries } from './loss-chart.js';

@@ -3,6 +3,7 @@
  * half blocks otherwise, plain characters where colour is unwanted. The
  * terminal is asked through injected I/O so tests can play every terminal.
  */
+import { UserFacingError } from '../../errors.js';
 
 /** The three ways this app can draw an image. */
 export type GraphicsMode = 'sixel' | 'blocks' | 'ascii';
@@ -26,7 +27,7 @@ const DA1_SIXEL = 4;
 const REQUESTS: readonly GraphicsRequest[] = ['sixel', 'blocks', 'ascii', 'auto'];
 
 /** A graphics mode named by the user that is not one we know. */
-export class GraphicsModeError extends Error {
+export class GraphicsModeError extends UserFacingError {
   override readonly name = 'GraphicsModeError';
 }
 
@@ -47,7 +48,10 @@ export function parseGraphicsRequest(value: string, source: string): GraphicsReq
 export function parseDeviceAttributes(input: string): number[] | undefined {
   const match = DA1_REPLY.exec(input);
   if (match === null) return undefined;
-  return match[1]!.split(';').filter((p) => p !== '').map(Number);
+  return match[1]!
+    .split(';')
+    .filter((p) => p !== '')
+    .map(Number);
 }
 
 /** What `detectGraphics` needs from the outside world. */

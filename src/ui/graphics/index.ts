@@ -6,7 +6,6 @@
 export { wrapForTmux } from './tmux.js';
 export {
   detectGraphics,
-  parseGraphicsRequest,
   parseDeviceAttributes,
   GraphicsModeError,
   DEFAULT_PROBE_TIMEOUT_MS,

@@ -1,10 +1,2 @@
 /** Terminal input beyond Ink's keyboard handling: mouse reports. */
-export {
-  createMouseParser,
-  MOUSE_ON,
-  MOUSE_OFF,
-  type MouseEvent,
-  type MouseKind,
-  type MouseParser,
-  type MouseParseResult,
-} from './mouse.js';
+export { createMouseParser, MOUSE_ON, MOUSE_OFF, type MouseEvent, type MouseParseResult } from './mouse.js';

@@ -6,7 +6,8 @@ import type { ModelName } from '../../config.js';
 import type { MouseEvent } from '../input/index.js';
 import type { Key } from '../terminal/index.js';
 import { computeLayout, pageStart, pointAt, slotAt, type Rect } from '../layout/index.js';
-import { CANVAS_SIDE, VIEWS, type AppState, type LatentPoint, type ViewName } from '../state/index.js';
+import { VIEWS, type AppState, type LatentPoint, type ViewName } from '../state/index.js';
+import { IMAGE_SIDE } from '../../data/index.js';
 
 export type Command =
   | { type: 'view'; view: ViewName }
@@ -134,7 +135,7 @@ function viewKey(state: AppState, key: Key): Command | undefined {
       if (key.name === 'char' && key.char === 'r') return { type: 'rescan' };
       return undefined;
     }
-    case 'home':
+    case 'models':
       return undefined;
   }
 }
@@ -197,7 +198,7 @@ export function mouseCommand(state: AppState, event: MouseEvent): Command | unde
     // A cell is one pixel wide and two tall at scale 1; aim at its centre.
     const x = (event.x - canvas.col + 0.5) / canvasScale;
     const y = ((event.y - canvas.row + 0.5) * 2) / canvasScale;
-    return { type: 'paint', x: Math.min(x, CANVAS_SIDE), y: Math.min(y, CANVAS_SIDE), ink: event.button === 0 };
+    return { type: 'paint', x: Math.min(x, IMAGE_SIDE), y: Math.min(y, IMAGE_SIDE), ink: event.button === 0 };
   }
   if (state.view === 'numbers' && event.kind === 'down' && event.button === 0) {
     const slot = slotAt(layout.numbers, event.x, event.y);

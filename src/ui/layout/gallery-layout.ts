@@ -4,13 +4,13 @@
  * a time. The view, its pictures and mouse clicks all place tiles with these
  * numbers.
  */
-import { CANVAS_SIDE } from '../state/index.js';
 import type { Rect } from './rect.js';
+import { IMAGE_SIDE } from '../../data/index.js';
 
 /** Thumbnails are the digit at half size, 14 columns by 7 rows, so a page holds ten or more at 80×24. */
 export const THUMB_SCALE = 0.5;
-const THUMB_WIDTH = CANVAS_SIDE * THUMB_SCALE;
-const THUMB_HEIGHT = (CANVAS_SIDE / 2) * THUMB_SCALE;
+const THUMB_WIDTH = IMAGE_SIDE * THUMB_SCALE;
+const THUMB_HEIGHT = (IMAGE_SIDE / 2) * THUMB_SCALE;
 /** The caption line under each thumbnail. */
 const CAPTION_ROWS = 1;
 /** Columns between tiles. */

@@ -3,9 +3,10 @@
  * themselves from it, and mouse hits and sixel images are placed with the
  * same numbers, so what is drawn and what is clicked always agree.
  */
-import { CANVAS_SIDE, VIEWS, type Size, type ViewName } from '../state/index.js';
+import { VIEWS, type Size, type ViewName } from '../state/index.js';
 import { galleryLayout, type GalleryLayout } from './gallery-layout.js';
 import type { Rect } from './rect.js';
+import { IMAGE_SIDE } from '../../data/index.js';
 
 /** Below this the app only says the window is too small. */
 export const MIN_COLUMNS = 60;
@@ -36,7 +37,7 @@ export interface Layout {
 }
 
 export const TAB_TITLES: Record<ViewName, string> = {
-  home: 'Models',
+  models: 'Models',
   train: 'Train',
   explore: 'Explore',
   draw: 'Draw',
@@ -57,7 +58,7 @@ const LARGEST_SCALE = 2;
 
 /** Footprint of a digit or canvas at `scale`: two pixel rows per cell row. */
 function footprint(scale: number): { width: number; height: number } {
-  return { width: CANVAS_SIDE * scale, height: (CANVAS_SIDE / 2) * scale };
+  return { width: IMAGE_SIDE * scale, height: (IMAGE_SIDE / 2) * scale };
 }
 
 /** The largest scale whose footprint, plus `textRows` below it, fits beside a usable map. */

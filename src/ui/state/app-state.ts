@@ -3,6 +3,7 @@
  * it; the controller changes it only through actions (see `reduce`).
  */
 import type { ModelName } from '../../config.js';
+import { IMAGE_SIDE } from '../../data/index.js';
 import type { ModelMetadata } from '../../ml/index.js';
 import type { NewNumberCandidate } from '../../ml/new-numbers/index.js';
 import type { ColourDepth } from '../../render/index.js';
@@ -10,7 +11,7 @@ import type { GraphicsMode } from '../graphics/index.js';
 import type { CellSize } from '../terminal/index.js';
 
 /** The five screens, in tab order. */
-export const VIEWS = ['home', 'train', 'explore', 'draw', 'numbers'] as const;
+export const VIEWS = ['models', 'train', 'explore', 'draw', 'numbers'] as const;
 
 export type ViewName = (typeof VIEWS)[number];
 
@@ -170,15 +171,12 @@ export interface AppState {
   quitting: boolean;
 }
 
-/** Side of the canvas and of MNIST images. */
-export const CANVAS_SIDE = 28;
-
 /** The state before anything has loaded. */
 export function initialState(size: Size, display: Display, modelsDir: string): AppState {
   return {
     size,
     display,
-    view: 'home',
+    view: 'models',
     help: false,
     modelsDir,
     loading: true,
@@ -187,8 +185,8 @@ export function initialState(size: Size, display: Display, modelsDir: string): A
     training: { queue: [], runs: {} },
     explorer: { cursor: [0, 0], encoded: 0, total: 0 },
     draw: {
-      pixels: new Float32Array(CANVAS_SIDE * CANVAS_SIDE),
-      pen: { x: CANVAS_SIDE / 2, y: CANVAS_SIDE / 2 },
+      pixels: new Float32Array(IMAGE_SIDE * IMAGE_SIDE),
+      pen: { x: IMAGE_SIDE / 2, y: IMAGE_SIDE / 2 },
       penDown: false,
     },
     numbers: { scan: { stage: 'none' }, items: [], selected: 0 },

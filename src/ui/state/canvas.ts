@@ -2,7 +2,7 @@
  * Inking the 28×28 canvas of the Draw view with a soft round brush, about
  * as thick as the strokes in MNIST, so the CNN sees digits like its own.
  */
-import { CANVAS_SIDE } from './app-state.js';
+import { IMAGE_SIDE } from '../../data/index.js';
 
 /** Full ink within this distance of the brush centre, in pixels… */
 const BRUSH_CORE = 1;
@@ -25,9 +25,9 @@ export function dab(pixels: Float32Array, x: number, y: number, ink: boolean): F
   const reach = Math.ceil(BRUSH_EDGE);
   for (let row = Math.floor(y) - reach; row <= Math.floor(y) + reach; row++) {
     for (let col = Math.floor(x) - reach; col <= Math.floor(x) + reach; col++) {
-      if (row < 0 || row >= CANVAS_SIDE || col < 0 || col >= CANVAS_SIDE) continue;
+      if (row < 0 || row >= IMAGE_SIDE || col < 0 || col >= IMAGE_SIDE) continue;
       const amount = brush(Math.hypot(col + 0.5 - x, row + 0.5 - y));
-      const i = row * CANVAS_SIDE + col;
+      const i = row * IMAGE_SIDE + col;
       if (ink) out[i] = Math.max(out[i]!, amount);
       else if (amount > 0) out[i] = 0;
     }

@@ -7,6 +7,7 @@
  * write: inside Ink's synchronized-update bracket where the terminal has
  * one, which keeps them from flickering.
  */
+import { SGR_RESET } from '../../render/index.js';
 
 /** Where an image sits: 0-based screen row and column of its top-left cell, and its size in cells. */
 export interface OverlayCells {
@@ -35,7 +36,6 @@ export interface GraphicsOverlay {
 const FRAME_GRACE_MS = 20;
 const SAVE_CURSOR = '\x1b7';
 const RESTORE_CURSOR = '\x1b8';
-const SGR_RESET = '\x1b[0m';
 
 const moveTo = (row: number, col: number) => `\x1b[${row + 1};${col + 1}H`;
 

@@ -3,6 +3,7 @@
  * Restoring is idempotent and synchronous so it can run from any exit path:
  * a normal quit, a signal, a crash, or the process's `exit` event.
  */
+import { SGR_RESET } from '../../render/index.js';
 import { MOUSE_OFF, MOUSE_ON } from '../input/index.js';
 
 const ALT_SCREEN_ON = '\x1b[?1049h';
@@ -10,8 +11,6 @@ const ALT_SCREEN_OFF = '\x1b[?1049l';
 const CURSOR_HIDE = '\x1b[?25l';
 const CURSOR_SHOW = '\x1b[?25h';
 const CLEAR_AND_HOME = '\x1b[2J\x1b[H';
-/** Resets colours too, so a crash mid-frame does not leave the shell painted. */
-const SGR_RESET = '\x1b[0m';
 
 /** The two ends of the terminal the session drives. */
 export interface TerminalStreams {
@@ -51,6 +50,7 @@ export function openTerminal({ stdin, stdout }: TerminalStreams): TerminalSessio
     restore() {
       if (!open) return;
       open = false;
+      // Resets colours too, so a crash mid-frame does not leave the shell painted.
       write((mouse ? MOUSE_OFF : '') + SGR_RESET + CURSOR_SHOW + ALT_SCREEN_OFF);
       if (stdin.isTTY) stdin.setRawMode(false);
     },

@@ -4,7 +4,7 @@ import { computeLayout } from '../layout/index.js';
 import { DrawView } from './DrawView.js';
 import { ExploreView } from './ExploreView.js';
 import { HelpOverlay } from './HelpOverlay.js';
-import { HomeView } from './HomeView.js';
+import { ModelsView } from './ModelsView.js';
 import { NumbersView } from './NumbersView.js';
 import { StatusBar } from './StatusBar.js';
 import { TabBar } from './TabBar.js';
@@ -15,8 +15,8 @@ function Body({ state }: { state: AppState }) {
   const layout = computeLayout(state.size);
   if (state.help) return <HelpOverlay height={layout.body.height} width={layout.body.width} />;
   switch (state.view) {
-    case 'home':
-      return <HomeView state={state} />;
+    case 'models':
+      return <ModelsView state={state} />;
     case 'train':
       return <TrainView state={state} height={layout.body.height} />;
     case 'explore':

@@ -7,7 +7,7 @@
  */
 import { renderAscii, renderHalfBlocks, type ColourDepth, type DigitImage } from '../../render/index.js';
 import type { GraphicsMode } from '../graphics/index.js';
-import { CANVAS_SIDE } from '../state/index.js';
+import { IMAGE_SIDE } from '../../data/index.js';
 
 /** Plain characters take two columns per pixel, so at scale 1 the digit is halved to fit its footprint. */
 function halve(img: DigitImage): DigitImage {
@@ -25,10 +25,10 @@ function halve(img: DigitImage): DigitImage {
 
 /** `pixels` [784] drawn in `mode` at `scale` (0.5, 1 or 2); below 1 the image is halved to fit. */
 export function digitLines(pixels: Float32Array, mode: GraphicsMode, depth: ColourDepth, scale: number): string[] {
-  const img: DigitImage = { width: CANVAS_SIDE, height: CANVAS_SIDE, pixels };
+  const img: DigitImage = { width: IMAGE_SIDE, height: IMAGE_SIDE, pixels };
   switch (mode) {
     case 'sixel':
-      return Array.from({ length: (CANVAS_SIDE / 2) * scale }, () => ' '.repeat(CANVAS_SIDE * scale));
+      return Array.from({ length: (IMAGE_SIDE / 2) * scale }, () => ' '.repeat(IMAGE_SIDE * scale));
     case 'blocks':
       return scale >= 1
         ? renderHalfBlocks(img, { colour: depth, scale })

@@ -4,10 +4,10 @@
  * `GraphicsOverlay`), in the boxes the views leave blank for them.
  */
 import type { AppState } from '../state/index.js';
-import { CANVAS_SIDE } from '../state/index.js';
 import { computeLayout, pageSize, pageStart, THUMB_SCALE, tileAt, type Rect } from '../layout/index.js';
 import { digitLines } from './digit-art.js';
 import { renderLatentMap, type MapPoints } from './latent-map.js';
+import { IMAGE_SIDE } from '../../data/index.js';
 
 /** Text to draw at a box, or a digit for the sixel encoder, `pixelScale` screen pixels per digit pixel. */
 export type LayerItem = Rect &
@@ -30,7 +30,7 @@ function mapPoints(state: AppState): MapPoints | undefined {
 function canvasWithPen(state: AppState): Float32Array {
   const { pixels, pen } = state.draw;
   const shown = pixels.slice();
-  const at = Math.floor(pen.y) * CANVAS_SIDE + Math.floor(pen.x);
+  const at = Math.floor(pen.y) * IMAGE_SIDE + Math.floor(pen.x);
   shown[at] = Math.max(shown[at]!, PEN_SHADE);
   return shown;
 }
@@ -39,7 +39,7 @@ function canvasWithPen(state: AppState): Float32Array {
 function sixelScale(box: Rect, state: AppState): number {
   const { cell } = state.display;
   const fit = Math.min(box.width * cell.width, box.height * cell.height);
-  return Math.min(MAX_SIXEL_SCALE, Math.max(1, Math.floor(fit / CANVAS_SIDE)));
+  return Math.min(MAX_SIXEL_SCALE, Math.max(1, Math.floor(fit / IMAGE_SIDE)));
 }
 
 /** A digit in `box`: sixel where the terminal has it, else text at `scale`. */

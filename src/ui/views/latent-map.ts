@@ -4,6 +4,8 @@
  * terminals get two spots per cell (half blocks); plain ones one digit
  * character per cell.
  */
+import { NUM_CLASSES } from '../../data/index.js';
+import { SGR_RESET } from '../../render/index.js';
 import type { Display, LatentPoint } from '../state/index.js';
 import { cellOf, type Grid } from '../layout/index.js';
 import { digitColour } from './digit-palette.js';
@@ -25,7 +27,6 @@ export interface LatentMapOptions {
   display: Display;
 }
 
-const DIGITS = 10;
 const EMPTY = -1;
 const UPPER_HALF = '▀';
 const CURSOR_GLYPH = '╋';
@@ -34,7 +35,6 @@ const ASCII_EMPTY = '.';
 const ASCII_CURSOR = '+';
 const ASCII_MARKER = '*';
 const BRIGHT_FG = '38;5;231';
-const RESET = '\x1b[0m';
 
 /**
  * Grids already tallied, per points array (the state never changes one in
@@ -57,16 +57,16 @@ function majorityGrid(data: MapPoints | undefined, grid: Grid): Int8Array {
 
 function tally(data: MapPoints, grid: Grid): Int8Array {
   const out = new Int8Array(grid.columns * grid.rows).fill(EMPTY);
-  const tallies = new Uint16Array(grid.columns * grid.rows * DIGITS);
+  const tallies = new Uint16Array(grid.columns * grid.rows * NUM_CLASSES);
   for (let i = 0; i < data.count; i++) {
     const cell = cellOf([data.points[2 * i]!, data.points[2 * i + 1]!], grid);
-    if (cell !== undefined) tallies[(cell.row * grid.columns + cell.col) * DIGITS + data.labels[i]!]! += 1;
+    if (cell !== undefined) tallies[(cell.row * grid.columns + cell.col) * NUM_CLASSES + data.labels[i]!]! += 1;
   }
   for (let spot = 0; spot < out.length; spot++) {
     let best = EMPTY;
     let most = 0;
-    for (let d = 0; d < DIGITS; d++) {
-      const n = tallies[spot * DIGITS + d]!;
+    for (let d = 0; d < NUM_CLASSES; d++) {
+      const n = tallies[spot * NUM_CLASSES + d]!;
       if (n > most) {
         most = n;
         best = d;
@@ -116,7 +116,7 @@ function blockLines(options: LatentMapOptions, cursorCell?: number, markerCell?:
       previous = sgr;
       line += mark ?? UPPER_HALF;
     }
-    lines.push(line + RESET);
+    lines.push(line + SGR_RESET);
   }
   return lines;
 }

@@ -39,7 +39,7 @@ describe('hand-written training passes on the wasm heap', () => {
 
         await useBackend('cpu');
         const reference = createTask(model, data.train, SEED);
-        assert.equal(reference.fusedGradients, undefined, 'autograd on cpu');
+        assert.equal(reference.handPass, undefined, 'autograd on cpu');
         const params = new FlatParameters(reference.variables);
         const weights = await startingWeights(params);
         params.write(weights);
@@ -50,11 +50,11 @@ describe('hand-written training passes on the wasm heap', () => {
 
         await useBackend('wasm');
         const task = createTask(model, data.train, SEED);
-        assert.ok(task.fusedGradients !== undefined, 'the hand-written pass on wasm');
+        assert.ok(task.handPass !== undefined, 'the hand-written pass on wasm');
         const got = new Float32Array(params.size).fill(NaN);
         // The pass allocates on the backend directly, below tfjs's tensor count: ask the backend.
         const buffers = tf.backend().numDataIds();
-        const loss = task.fusedGradients(weights, indices, EPOCH, got);
+        const loss = task.handPass(weights, indices, EPOCH, got);
         assert.equal(tf.backend().numDataIds(), buffers, 'every heap buffer is freed');
         dispose(task);
 
@@ -71,8 +71,8 @@ describe('hand-written training passes on the wasm heap', () => {
 
   it('refuses weights of another architecture', async () => {
     await useBackend('wasm');
-    const { createCnnStep } = await import('../src/ml/fused/index.js');
+    const { createCnnStep } = await import('../src/ml/passes/index.js');
     const backend = tf.backend() as Parameters<typeof createCnnStep>[0];
-    assert.throws(() => createCnnStep(backend, [[3, 3, 1, 16]]), /fused cnn step expects weights/);
+    assert.throws(() => createCnnStep(backend, [[3, 3, 1, 16]]), /hand-written cnn pass expects weights/);
   });
 });

@@ -1,15 +1,14 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { IMAGE_SIDE, NUM_CLASSES } from '../../data/index.js';
 import { turnFilter } from './turn-filter.js';
 import { simdKernels } from '../simd/index.js';
 import { WasmHeap } from './wasm-heap.js';
 import { layoutWeights, slice, type WeightSlot } from './weight-layout.js';
 
-const SIDE = 28;
-const CLASSES = 10;
 const [C1, C2, HIDDEN] = [32, 64, 128];
 /** Side of the image after each 2×2 pool. */
-const [S1, S2] = [SIDE / 2, SIDE / 4];
+const [S1, S2] = [IMAGE_SIDE / 2, IMAGE_SIDE / 4];
 const FLAT = S2 * S2 * C2;
 
 /**
@@ -23,8 +22,8 @@ export const CNN_SHAPES = [
   [C2],
   [FLAT, HIDDEN],
   [HIDDEN],
-  [HIDDEN, CLASSES],
-  [CLASSES],
+  [HIDDEN, NUM_CLASSES],
+  [NUM_CLASSES],
 ];
 
 /** One training step of the classifier, computed by hand rather than by tfjs autograd. */
@@ -55,14 +54,14 @@ export function createCnnStep(backend: BackendWasm, variableShapes: number[][]):
       try {
         const p = (info: tf.TensorInfo, slot?: WeightSlot) => heap.ptr(info, slot);
         const params = heap.from([total], weights);
-        const x = heap.from([batch, SIDE, SIDE, 1], images);
+        const x = heap.from([batch, IMAGE_SIDE, IMAGE_SIDE, 1], images);
         const grad = heap.alloc([total]);
 
-        const h1 = heap.alloc([batch, SIDE, SIDE, C1]);
-        gemm.conv3x3(p(x), p(params, w1), p(params, b1), p(h1), batch, SIDE, SIDE, 1, C1, 1);
+        const h1 = heap.alloc([batch, IMAGE_SIDE, IMAGE_SIDE, C1]);
+        gemm.conv3x3(p(x), p(params, w1), p(params, b1), p(h1), batch, IMAGE_SIDE, IMAGE_SIDE, 1, C1, 1);
         const p1 = heap.alloc([batch, S1, S1, C1]);
         const arg1 = heap.alloc([batch, S1, S1, C1], 'bool');
-        layers.maxPool2x2(p(h1), p(p1), p(arg1), batch, SIDE, SIDE, C1);
+        layers.maxPool2x2(p(h1), p(p1), p(arg1), batch, IMAGE_SIDE, IMAGE_SIDE, C1);
         const h2 = heap.alloc([batch, S1, S1, C2]);
         gemm.conv3x3(p(p1), p(params, w2), p(params, b2), p(h2), batch, S1, S1, C1, C2, 1);
         const p2 = heap.alloc([batch, FLAT]); // [batch, 7, 7, 64] flattened
@@ -70,15 +69,15 @@ export function createCnnStep(backend: BackendWasm, variableShapes: number[][]):
         layers.maxPool2x2(p(h2), p(p2), p(arg2), batch, S1, S1, C2);
         const h3 = heap.alloc([batch, HIDDEN]);
         gemm.ab(p(p2), p(params, w3), p(params, b3), p(h3), batch, FLAT, HIDDEN, 1);
-        const logits = heap.alloc([batch, CLASSES]);
-        gemm.ab(p(h3), p(params, w4), p(params, b4), p(logits), batch, HIDDEN, CLASSES, 0);
+        const logits = heap.alloc([batch, NUM_CLASSES]);
+        gemm.ab(p(h3), p(params, w4), p(params, b4), p(logits), batch, HIDDEN, NUM_CLASSES, 0);
 
-        const dLogits = heap.alloc([batch, CLASSES]);
+        const dLogits = heap.alloc([batch, NUM_CLASSES]);
         const loss = softmaxCrossEntropy(heap.f32(logits), labels, heap.f32(dLogits));
-        columnSums(heap.f32(dLogits), CLASSES, slice(heap.f32(grad), b4));
-        gemm.atb(p(h3), p(dLogits), p(grad, w4), batch, HIDDEN, CLASSES, 0);
+        columnSums(heap.f32(dLogits), NUM_CLASSES, slice(heap.f32(grad), b4));
+        gemm.atb(p(h3), p(dLogits), p(grad, w4), batch, HIDDEN, NUM_CLASSES, 0);
         const dh3 = heap.alloc([batch, HIDDEN]);
-        gemm.abt(p(dLogits), p(params, w4), p(dh3), batch, CLASSES, HIDDEN);
+        gemm.abt(p(dLogits), p(params, w4), p(dh3), batch, NUM_CLASSES, HIDDEN);
         layers.reluGradBias(p(dh3), p(h3), p(grad, b3), batch, HIDDEN);
         gemm.atb(p(p2), p(dh3), p(grad, w3), batch, FLAT, HIDDEN, 0);
         const dp2 = heap.alloc([batch, FLAT]);
@@ -92,9 +91,9 @@ export function createCnnStep(backend: BackendWasm, variableShapes: number[][]):
         turnFilter(slice(weights, w2), heap.f32(turned), w2.shape);
         const dp1 = heap.alloc([batch, S1, S1, C1]);
         gemm.conv3x3(p(dh2), p(turned), 0, p(dp1), batch, S1, S1, C2, C1, 0);
-        const dh1 = heap.alloc([batch, SIDE, SIDE, C1]);
-        layers.maxPool2x2GradRelu(p(dp1), p(arg1), p(h1), p(dh1), p(grad, b1), batch, SIDE, SIDE, C1);
-        gemm.conv3x3FilterGrad(p(x), p(dh1), p(grad, w1), batch, SIDE, SIDE, 1, C1);
+        const dh1 = heap.alloc([batch, IMAGE_SIDE, IMAGE_SIDE, C1]);
+        layers.maxPool2x2GradRelu(p(dp1), p(arg1), p(h1), p(dh1), p(grad, b1), batch, IMAGE_SIDE, IMAGE_SIDE, C1);
+        gemm.conv3x3FilterGrad(p(x), p(dh1), p(grad, w1), batch, IMAGE_SIDE, IMAGE_SIDE, 1, C1);
 
         out.set(heap.f32(grad));
         return loss;

@@ -7,13 +7,13 @@ export interface WeightSlot {
 
 /**
  * Lays `expected` shapes end to end, in the order of the model's trainable variables, after
- * checking `actual` (those variables' shapes) against them: a fused step hard-codes one
+ * checking `actual` (those variables' shapes) against them: a hand-written pass hard-codes one
  * architecture and must refuse any other rather than compute a wrong gradient.
  */
 export function layoutWeights(model: string, expected: number[][], actual: number[][]): WeightSlot[] {
   const describe = (shapes: number[][]) => shapes.map((s) => `[${s.join(',')}]`).join(' ');
   if (describe(expected) !== describe(actual)) {
-    throw new Error(`fused ${model} step expects weights ${describe(expected)}, got ${describe(actual)}`);
+    throw new Error(`hand-written ${model} pass expects weights ${describe(expected)}, got ${describe(actual)}`);
   }
   let offset = 0;
   return expected.map((shape) => {

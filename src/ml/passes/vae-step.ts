@@ -1,12 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { IMAGE_PIXELS } from '../../data/index.js';
 import { simdKernels } from '../simd/index.js';
 import { PROBABILITY_EPSILON } from '../vae.js';
 import { columnSums } from './cnn-step.js';
 import { WasmHeap } from './wasm-heap.js';
 import { layoutWeights, slice, type WeightSlot } from './weight-layout.js';
 
-const PIXELS = 784;
 const HIDDEN = 512;
 const LATENT = 2;
 /** mu and logvar side by side: the two heads run as one matrix product. */
@@ -14,7 +14,7 @@ const HEADS = 2 * LATENT;
 
 /** The VAE's trainable variables in order (see vae.ts): encoder hidden, mu, logvar; decoder hidden, pixels. */
 const VAE_SHAPES = [
-  [PIXELS, HIDDEN],
+  [IMAGE_PIXELS, HIDDEN],
   [HIDDEN],
   [HIDDEN, LATENT],
   [LATENT],
@@ -22,8 +22,8 @@ const VAE_SHAPES = [
   [LATENT],
   [LATENT, HIDDEN],
   [HIDDEN],
-  [HIDDEN, PIXELS],
-  [PIXELS],
+  [HIDDEN, IMAGE_PIXELS],
+  [IMAGE_PIXELS],
 ];
 
 /** One training step of the VAE, computed by hand rather than by tfjs autograd. */
@@ -50,33 +50,33 @@ export function createVaeStep(backend: BackendWasm, variableShapes: number[][]):
 
   return {
     gradients(weights, images, noise, out) {
-      const batch = images.length / PIXELS;
+      const batch = images.length / IMAGE_PIXELS;
       try {
         const p = (info: tf.TensorInfo, slot?: WeightSlot) => heap.ptr(info, slot);
         const params = heap.from([total], weights);
         packHeads(slice(weights, wMu), slice(weights, wLv), slice(weights, bMu), slice(weights, bLv), heads);
         const headWeights = heap.from([heads.length], heads); // [512, 4] then bias [4]
         const headBias = heap.ptr(headWeights, { offset: HIDDEN * HEADS });
-        const x = heap.from([batch, PIXELS], images);
+        const x = heap.from([batch, IMAGE_PIXELS], images);
         const grad = heap.alloc([total]);
 
         const he = heap.alloc([batch, HIDDEN]);
-        gemm.ab(p(x), p(params, we), p(params, be), p(he), batch, PIXELS, HIDDEN, 1);
+        gemm.ab(p(x), p(params, we), p(params, be), p(he), batch, IMAGE_PIXELS, HIDDEN, 1);
         const muLv = heap.alloc([batch, HEADS]);
         gemm.ab(p(he), p(headWeights), headBias, p(muLv), batch, HIDDEN, HEADS, 0);
         const z = heap.alloc([batch, LATENT]);
         reparameterise(heap.f32(muLv), noise, heap.f32(z));
         const hd = heap.alloc([batch, HIDDEN]);
         gemm.ab(p(z), p(params, wd), p(params, bd), p(hd), batch, LATENT, HIDDEN, 1);
-        const logits = heap.alloc([batch, PIXELS]);
-        gemm.ab(p(hd), p(params, wp), p(params, bp), p(logits), batch, HIDDEN, PIXELS, 0);
+        const logits = heap.alloc([batch, IMAGE_PIXELS]);
+        gemm.ab(p(hd), p(params, wp), p(params, bp), p(logits), batch, HIDDEN, IMAGE_PIXELS, 0);
 
-        const dLogits = heap.alloc([batch, PIXELS]);
+        const dLogits = heap.alloc([batch, IMAGE_PIXELS]);
         const bce = binaryCrossEntropy(heap.f32(logits), images, heap.f32(dLogits), batch);
-        columnSums(heap.f32(dLogits), PIXELS, slice(heap.f32(grad), bp));
-        gemm.atb(p(hd), p(dLogits), p(grad, wp), batch, HIDDEN, PIXELS, 0);
+        columnSums(heap.f32(dLogits), IMAGE_PIXELS, slice(heap.f32(grad), bp));
+        gemm.atb(p(hd), p(dLogits), p(grad, wp), batch, HIDDEN, IMAGE_PIXELS, 0);
         const dhd = heap.alloc([batch, HIDDEN]);
-        gemm.abt(p(dLogits), p(params, wp), p(dhd), batch, PIXELS, HIDDEN);
+        gemm.abt(p(dLogits), p(params, wp), p(dhd), batch, IMAGE_PIXELS, HIDDEN);
         layers.reluGradBias(p(dhd), p(hd), p(grad, bd), batch, HIDDEN);
         gemm.atb(p(z), p(dhd), p(grad, wd), batch, LATENT, HIDDEN, 0);
         const dz = heap.alloc([batch, LATENT]);
@@ -92,7 +92,7 @@ export function createVaeStep(backend: BackendWasm, variableShapes: number[][]):
         const dhe = heap.alloc([batch, HIDDEN]);
         gemm.abt(p(dMuLv), p(headWeights), p(dhe), batch, HEADS, HIDDEN);
         layers.reluGradBias(p(dhe), p(he), p(grad, be), batch, HIDDEN);
-        gemm.atb(p(x), p(dhe), p(grad, we), batch, PIXELS, HIDDEN, 0);
+        gemm.atb(p(x), p(dhe), p(grad, we), batch, IMAGE_PIXELS, HIDDEN, 0);
 
         out.set(heap.f32(grad));
         return (bce + kl) / batch;

@@ -42,8 +42,8 @@ function advice(state: AppState): string {
   return '3 explores the latent plane; 4 lets the CNN read a digit you draw; 5 finds new numbers.';
 }
 
-/** Models / home: the data, the backend, each model's state and the keys to act. */
-export function HomeView({ state }: { state: AppState }) {
+/** Models: the data, the backend, each model's state and the keys to act. */
+export function ModelsView({ state }: { state: AppState }) {
   const { dataset } = state;
   const data = dataset
     ? `${dataset.source} · ${count(dataset.train)} training / ${count(dataset.test)} test images`

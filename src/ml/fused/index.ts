@@ -1,2 +1,0 @@
-export { createCnnStep, CNN_SHAPES, type CnnStep } from './cnn-step.js';
-export { createVaeStep, type VaeStep } from './vae-step.js';

@@ -1,0 +1,2 @@
+export { createCnnStep, CNN_SHAPES } from './cnn-step.js';
+export { createVaeStep } from './vae-step.js';
