@@ -263,7 +263,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   data: ['errors.ts'],
   files: ['errors.ts'],
   images: ['data'],
-  render: [],
+  render: ['errors.ts'],
   ml: ['config.ts', 'errors.ts', 'data', 'files', 'images'],
   ui: ['config.ts', 'errors.ts', 'data', 'ml', 'render'],
   commands: ['config.ts', 'errors.ts', 'data', 'files', 'images', 'ml', 'render'],

@@ -4,6 +4,7 @@ import { decode } from 'sixel';
 import {
   colourDepth,
   encodeSixel,
+  GraphicsModeError,
   grayTo256,
   renderAscii,
   renderHalfBlocks,
@@ -13,7 +14,6 @@ import {
 } from '../src/render/index.js';
 import {
   detectGraphics,
-  GraphicsModeError,
   parseDeviceAttributes,
   wrapForTmux,
   type GraphicsProbe,

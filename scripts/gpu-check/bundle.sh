@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bundles the app (mnist-tui.js), gpu-check (gpu-check.js), the training worker both start
-# (train-worker.js) and the child process with which `auto` probes WebGPU (probe-child.js) into
+# (train-worker.js) and the child process with which `auto` probes WebGPU (auto-probe-child.js) into
 # OUT_DIR, with the files they open beside them at run time: the wasm binaries of
 # tfjs-backend-wasm, our SIMD kernels' binaries and package.json marking the .js files as ES
 # modules. Dawn's
@@ -33,7 +33,7 @@ npx esbuild \
   mnist-tui=src/cli.tsx \
   gpu-check=scripts/gpu-check/main.ts \
   train-worker=src/ml/engine/train-worker.ts \
-  probe-child=src/ml/backends/probe-child.ts \
+  auto-probe-child=src/ml/auto-probe-child.ts \
   --bundle --platform=node --format=esm --target=node20 --log-level=warning \
   --ignore-annotations --external:./devtools.js \
   --banner:js="$banner" --outdir="$out"

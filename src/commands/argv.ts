@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MODELS_DIR, DEFAULT_SEED, type Config } from '../config.js';
-import { GraphicsModeError, parseGraphicsRequest, type GraphicsRequest } from '../ui/graphics/detect-graphics.js';
+import { GraphicsModeError, parseGraphicsRequest, type GraphicsRequest } from '../render/index.js';
 import type { DiscoverFlags } from './discover.js';
 import { parseBackend, parseIntegerFlag, parseLatentPoint, parseSeed, UsageError, type IntegerFlag } from './flags.js';
 import {

@@ -9,3 +9,4 @@ export { renderAscii } from './ascii.js';
 export { encodeSixel, SIXEL_GRAY_LEVELS } from './sixel.js';
 export { colourDepth } from './colour-depth.js';
 export { SGR_RESET } from './sgr.js';
+export { parseGraphicsRequest, GraphicsModeError, type GraphicsMode, type GraphicsRequest } from './graphics-mode.js';

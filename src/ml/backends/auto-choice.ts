@@ -7,7 +7,7 @@ export interface MachineProbe {
   /** Why there is no adapter, or why measuring failed. */
   failure?: string;
   /**
-   * CNN training speed in images per second, measured once per machine (see probe-child.ts):
+   * CNN training speed in images per second, measured once per machine (see ../auto-probe-child.ts):
    * WebGPU's, and the wasm engine's on one thread.
    */
   rates?: { webgpu: number; wasmPerThread: number };

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { AUTO_PROBE_SCRIPT } from '../auto-probe-script.js';
 import type { MachineProbe } from './auto-choice.js';
 
 /** Long enough for Node to start, Dawn to enumerate, and both backends to time a few steps. */
@@ -8,12 +9,12 @@ const FIND_TIMEOUT_MS = 20_000;
 
 /**
  * Asks a child process what adapter Dawn finds here and, with `measure`, how fast each backend
- * trains on it (see probe-child.ts). The child's stderr, where Dawn prints its warnings, is
+ * trains on it (see ../auto-probe-child.ts). The child's stderr, where Dawn prints its warnings, is
  * read here and never reaches the terminal. Never throws: what went wrong is the probe's
  * `failure`.
  */
 export function probeMachine(measure: boolean): Promise<MachineProbe> {
-  const script = fileURLToPath(new URL('./probe-child.js', import.meta.url));
+  const script = fileURLToPath(AUTO_PROBE_SCRIPT);
   const args = [script, ...(measure ? ['--measure'] : [])];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, {

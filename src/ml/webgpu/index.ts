@@ -1,2 +1,2 @@
 export { createCnnGpuEngine } from './cnn-engine.js';
-export { CnnGpuPass, type StepLoss } from './cnn-pass.js';
+export { CnnGpuPass } from './cnn-pass.js';

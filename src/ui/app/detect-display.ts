@@ -4,7 +4,8 @@
  * pixel size of a cell for sizing sixel images.
  */
 import { colourDepth } from '../../render/index.js';
-import { detectGraphics, type GraphicsProbe, type GraphicsRequest } from '../graphics/index.js';
+import type { GraphicsRequest } from '../../render/index.js';
+import { detectGraphics, type GraphicsProbe } from '../graphics/index.js';
 import type { Display } from '../state/index.js';
 import { FALLBACK_CELL_SIZE, probeCellSize } from '../terminal/index.js';
 import type { AppIo } from './app-io.js';

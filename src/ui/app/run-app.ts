@@ -8,7 +8,7 @@ import { render } from 'ink';
 import { createElement } from 'react';
 import type { Config } from '../../config.js';
 import { createMlServices, type AppServices } from '../background/index.js';
-import type { GraphicsRequest } from '../graphics/index.js';
+import type { GraphicsRequest } from '../../render/index.js';
 import { createStore, initialState } from '../state/index.js';
 import {
   createGraphicsOverlay,

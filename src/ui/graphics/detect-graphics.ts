@@ -3,13 +3,7 @@
  * half blocks otherwise, plain characters where colour is unwanted. The
  * terminal is asked through injected I/O so tests can play every terminal.
  */
-import { UserFacingError } from '../../errors.js';
-
-/** The three ways this app can draw an image. */
-export type GraphicsMode = 'sixel' | 'blocks' | 'ascii';
-
-/** A requested mode: one of the three, or `auto` to detect. */
-export type GraphicsRequest = GraphicsMode | 'auto';
+import { parseGraphicsRequest, type GraphicsMode, type GraphicsRequest } from '../../render/index.js';
 
 /** Environment variable that forces a mode, like the `--graphics` flag. */
 export const GRAPHICS_ENV_VAR = 'MNIST_TUI_GRAPHICS';
@@ -23,26 +17,6 @@ const DA1_QUERY = '\x1b[c';
 const DA1_REPLY = /\x1b\[\?([\d;]*)c/;
 /** DA1 feature code for sixel graphics. */
 const DA1_SIXEL = 4;
-
-const REQUESTS: readonly GraphicsRequest[] = ['sixel', 'blocks', 'ascii', 'auto'];
-
-/** A graphics mode named by the user that is not one we know. */
-export class GraphicsModeError extends UserFacingError {
-  override readonly name = 'GraphicsModeError';
-}
-
-/**
- * Reads a mode the user typed. `source` names where it came from for the error.
- *
- * @throws {GraphicsModeError} when `value` is not sixel, blocks, ascii or auto.
- */
-export function parseGraphicsRequest(value: string, source: string): GraphicsRequest {
-  const request = REQUESTS.find((r) => r === value.toLowerCase());
-  if (request === undefined) {
-    throw new GraphicsModeError(`${source}: unknown graphics mode "${value}" (expected ${REQUESTS.join(', ')})`);
-  }
-  return request;
-}
 
 /** The parameters of the first DA1 reply in `input`, or `undefined` if none is complete yet. */
 export function parseDeviceAttributes(input: string): number[] | undefined {

@@ -7,9 +7,6 @@ export { wrapForTmux } from './tmux.js';
 export {
   detectGraphics,
   parseDeviceAttributes,
-  GraphicsModeError,
   DEFAULT_PROBE_TIMEOUT_MS,
-  type GraphicsMode,
-  type GraphicsRequest,
   type GraphicsProbe,
 } from './detect-graphics.js';

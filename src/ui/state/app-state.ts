@@ -7,7 +7,7 @@ import { IMAGE_SIDE } from '../../data/index.js';
 import type { ModelMetadata } from '../../ml/index.js';
 import type { NewNumberCandidate } from '../../ml/new-numbers/index.js';
 import type { ColourDepth } from '../../render/index.js';
-import type { GraphicsMode } from '../graphics/index.js';
+import type { GraphicsMode } from '../../render/index.js';
 import type { CellSize } from '../terminal/index.js';
 
 /** The five screens, in tab order. */

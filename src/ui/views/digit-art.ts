@@ -6,7 +6,7 @@
  * leave their footprint blank.
  */
 import { renderAscii, renderHalfBlocks, type ColourDepth, type DigitImage } from '../../render/index.js';
-import type { GraphicsMode } from '../graphics/index.js';
+import type { GraphicsMode } from '../../render/index.js';
 import { IMAGE_SIDE } from '../../data/index.js';
 
 /** Plain characters take two columns per pixel, so at scale 1 the digit is halved to fit its footprint. */

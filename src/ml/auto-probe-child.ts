@@ -5,12 +5,12 @@
  * drops it. Prints one JSON line, a MachineProbe, on stdout. With `--measure`, and only on a
  * hardware adapter, it also times a few CNN training steps on WebGPU and on wasm.
  */
-import { IMAGE_PIXELS, NUM_CLASSES } from '../../data/index.js';
-import { createLocalEngine } from '../engine/index.js';
-import { createCnnGpuEngine } from '../webgpu/index.js';
-import { softwareReason } from './adapter-kind.js';
-import type { MachineProbe } from './auto-choice.js';
-import { startWebGpu, stopWebGpu } from './webgpu.js';
+import { IMAGE_PIXELS, NUM_CLASSES } from '../data/index.js';
+import { createLocalEngine } from './engine/index.js';
+import { createCnnGpuEngine } from './webgpu/index.js';
+import { softwareReason } from './backends/adapter-kind.js';
+import type { MachineProbe } from './backends/auto-choice.js';
+import { startWebGpu, stopWebGpu } from './backends/webgpu.js';
 
 /** The batch training uses by default, so the rates compare what a user would run. */
 const BATCH = 128;
