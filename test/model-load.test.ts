@@ -362,7 +362,7 @@ describe('model folder fuzzing', () => {
           // Checked per damage, so a failure names the damage that leaked.
           assert.equal(tf.memory().numTensors, tensorsBefore, 'refused and loaded models alike are disposed');
         }),
-        { numRuns: 60 },
+        { numRuns: 100 },
       );
     });
   }
