@@ -92,11 +92,11 @@ export async function loadModelSet<P extends string>(
   for (const part of partNames) {
     const partDir = path.join(dir, part);
     try {
-      parts[part] = await tfl.loadLayersModel(fileLoader(partDir));
+      parts[part] = await loadPart(partDir);
     } catch (error) {
       Object.values<tfl.LayersModel>(parts).forEach((model) => model.dispose());
       if (error instanceof ModelFileError) throw error;
-      throw new ModelFileError(`${path.join(partDir, MODEL_JSON)}: cannot load model: ${firstLine(error)}`);
+      throw new ModelFileError(`${path.join(partDir, MODEL_JSON)}: cannot load model: ${tfjsDetail(error)}`);
     }
   }
   return { parts, metadata: metadata as ModelMetadata, dir };
@@ -119,7 +119,83 @@ function fileSaver(dir: string): tf.io.IOHandler {
   };
 }
 
-function fileLoader(dir: string): tf.io.IOHandler {
+/**
+ * The model saved in `dir`, built and holding its weights. tfjs's own loadLayersModel drops
+ * what it has built when a damaged file fails it halfway (a layer it cannot build after
+ * earlier ones made their variables, a weight name or shape the model lacks), and those
+ * tensors would stay for the life of the program. Here every failure frees them.
+ */
+async function loadPart(dir: string): Promise<tfl.LayersModel> {
+  const jsonPath = path.join(dir, MODEL_JSON);
+  const { modelTopology, weightSpecs, weightData } = await fileLoader(dir).load();
+  const model = await buildModel(modelTopology, jsonPath);
+  try {
+    const mismatch = weightsMismatch(model, weightSpecs);
+    if (mismatch !== undefined) throw new ModelFileError(`${jsonPath}: ${mismatch}`);
+    // tidy frees the weights decoded so far should decoding fail halfway.
+    const values = tf.tidy(() => tf.io.decodeWeights(weightData, weightSpecs));
+    try {
+      model.loadWeights(values, true);
+    } finally {
+      // The model's variables hold their own references to what they were assigned.
+      tf.dispose(values);
+    }
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return model;
+}
+
+/**
+ * Builds the model `topology` describes, untrained. A Sequential model builds each layer,
+ * variables included, as it is added, so a damaged layer config refused halfway leaves the
+ * variables of the layers before it; those are disposed here. A layer name that is no valid
+ * tensor name fails after the weight's initial value was made; tidy frees that (variables
+ * outlive tidy). modelFromJSON without weights builds synchronously, before it first
+ * awaits, so the variables registered between the two looks at the engine are this build's
+ * alone, even while another load (the TUI loads the CNN and the VAE side by side) is
+ * awaiting its files.
+ */
+async function buildModel(
+  topology: tfl.ModelAndWeightsConfig['modelTopology'],
+  jsonPath: string,
+): Promise<tfl.LayersModel> {
+  const before = new Set(Object.values(tf.engine().registeredVariables));
+  let building!: Promise<tfl.LayersModel>;
+  tf.tidy(() => {
+    building = tfl.models.modelFromJSON({ modelTopology: topology });
+  });
+  const made = Object.values(tf.engine().registeredVariables).filter((variable) => !before.has(variable));
+  try {
+    return await building;
+  } catch (error) {
+    made.forEach((variable) => variable.dispose());
+    throw new ModelFileError(`${jsonPath}: cannot build the model: ${tfjsDetail(error)}`);
+  }
+}
+
+/** How the manifest's weights differ from those `model` has, or undefined when they match one to one. */
+function weightsMismatch(model: tfl.LayersModel, specs: tf.io.WeightsManifestEntry[]): string | undefined {
+  const byName = new Map(specs.map((spec) => [spec.name, spec]));
+  for (const weight of model.weights) {
+    // Names come from a file that may be damaged; JSON quoting keeps them on one line.
+    const name = JSON.stringify(weight.originalName);
+    const spec = byName.get(weight.originalName);
+    if (spec === undefined) return `the weights manifest lacks weight ${name}`;
+    if (!tf.util.arraysEqual(spec.shape, weight.shape as number[])) {
+      return `weight ${name} is [${spec.shape.join(',')}] in the manifest, [${weight.shape.join(',')}] in the model`;
+    }
+  }
+  // Every weight found, and layer and weight names are unique, so equal counts leave no spec over.
+  if (specs.length !== model.weights.length) {
+    return `the weights manifest holds ${specs.length} weights, the model ${model.weights.length}`;
+  }
+  return undefined;
+}
+
+/** The files saved in `dir`, their topology and weights checked before anything is built. */
+function fileLoader(dir: string): { load(): Promise<SavedArtifacts> } {
   return {
     async load() {
       const jsonPath = path.join(dir, MODEL_JSON);
@@ -159,6 +235,13 @@ function fileLoader(dir: string): tf.io.IOHandler {
       return { modelTopology: json.modelTopology, weightSpecs, weightData };
     },
   };
+}
+
+/** What `fileLoader` reads: tfjs's model artifacts, every part present. */
+interface SavedArtifacts {
+  modelTopology: tfl.ModelAndWeightsConfig['modelTopology'];
+  weightSpecs: tf.io.WeightsManifestEntry[];
+  weightData: ArrayBuffer;
 }
 
 /** A manifest entry this loader can read: a named float32 tensor of whole, non-negative sizes. */
@@ -219,4 +302,13 @@ function parseJson(file: string, text: string): any {
   } catch {
     throw new ModelFileError(`${file}: damaged JSON`);
   }
+}
+
+/** Longest tfjs message kept: some quote a whole layer config, which says nothing more. */
+const MAX_DETAIL = 120;
+
+/** The first line of a tfjs error, cut short. */
+function tfjsDetail(error: unknown): string {
+  const line = firstLine(error);
+  return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL)}…` : line;
 }
