@@ -40,7 +40,13 @@ const data = await loadMnist({ dataDir: flags['data-dir'] });
 
 if (flags['time-to-accuracy']) {
   say(`Training the CNN with ${workers} workers until 99.0% test accuracy (checked every 50 steps)...`);
-  const run = await timeToAccuracy(data, { target: 0.99, epochs: Number(flags.epochs), workers, batchSize, evalEvery: 50 });
+  const run = await timeToAccuracy(data, {
+    target: 0.99,
+    epochs: Number(flags.epochs),
+    workers,
+    batchSize,
+    evalEvery: 50,
+  });
   console.log(flags.json ? JSON.stringify(run) : JSON.stringify(run, null, 2));
   process.exit(0);
 }
@@ -54,9 +60,17 @@ for (const backend of flags.backends.split(',').map(parseBackend)) {
       // The reference cpu backend takes about a minute per CNN step: one timed step is enough.
       const budget = backend === 'cpu' ? 0 : seconds;
       const warmup = backend === 'cpu' ? 0 : undefined;
-      const train = await measureTraining(data, model, { backend, workers: threads, batchSize, seconds: budget, warmup });
+      const train = await measureTraining(data, model, {
+        backend,
+        workers: threads,
+        batchSize,
+        seconds: budget,
+        warmup,
+      });
       const infer =
-        threads === 1 ? await measureInference(data, model, { backend, batchSize, seconds: Math.max(budget, 1) }) : undefined;
+        threads === 1
+          ? await measureInference(data, model, { backend, batchSize, seconds: Math.max(budget, 1) })
+          : undefined;
       rows.push({
         engine: `${backend === 'wasm' ? 'tfjs wasm + mnist-tui hand-written training pass' : `tfjs ${backend}`}, ${threads} thread(s)`,
         model,

@@ -12,12 +12,7 @@ import {
   upscale,
   type DigitImage,
 } from '../src/render/index.js';
-import {
-  detectGraphics,
-  parseDeviceAttributes,
-  wrapForTmux,
-  type GraphicsProbe,
-} from '../src/ui/graphics/index.js';
+import { detectGraphics, parseDeviceAttributes, wrapForTmux, type GraphicsProbe } from '../src/ui/graphics/index.js';
 
 const ESC = '\x1b';
 

@@ -50,9 +50,10 @@ export function parseIdx(bytes: Uint8Array, fileName: string, expectedMagic?: Id
   const magic = view.getUint32(0);
   if (!isIdxMagic(magic)) {
     const found = `0x${magic.toString(16).padStart(8, '0')}`;
-    const wanted = expectedMagic === undefined
-      ? `${describe(IDX_LABELS_MAGIC)} or ${describe(IDX_IMAGES_MAGIC)}`
-      : describe(expectedMagic);
+    const wanted =
+      expectedMagic === undefined
+        ? `${describe(IDX_LABELS_MAGIC)} or ${describe(IDX_IMAGES_MAGIC)}`
+        : describe(expectedMagic);
     throw new DataError(fileName, `wrong magic number ${found}, expected ${wanted}`);
   }
   if (expectedMagic !== undefined && magic !== expectedMagic) {

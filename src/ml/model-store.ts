@@ -245,6 +245,7 @@ interface SavedArtifacts {
 }
 
 /** A manifest entry this loader can read: a named float32 tensor of whole, non-negative sizes. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- it checks parsed JSON of any shape
 function isFloatSpec(spec: any): spec is tf.io.WeightsManifestEntry {
   return (
     typeof spec?.name === 'string' &&

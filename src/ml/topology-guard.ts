@@ -11,10 +11,12 @@
 const CONTAINERS = new Set(['Model', 'Functional', 'Sequential']);
 
 /** What makes `topology` unsafe or foreign, in a few words, or undefined when it can be built. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- it checks parsed JSON of any shape
 export function topologyProblem(topology: any): string | undefined {
   const className = topology?.class_name;
   const layers = topology?.config?.layers ?? (Array.isArray(topology?.config) ? topology.config : undefined);
   if (typeof className !== 'string' || !Array.isArray(layers)) return 'the model topology has no layer list';
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- entries of that parsed JSON
   if (layers.some((layer: any) => typeof layer?.class_name !== 'string' || CONTAINERS.has(layer.class_name))) {
     return 'the model topology holds a layer of no known class or a nested model';
   }

@@ -65,9 +65,7 @@ const EXTRA_BUTTON_BIT = 128;
 
 /** Result of looking for a report at one position. */
 type Scan =
-  | { found: 'report'; length: number; event: MouseEvent | undefined }
-  | { found: 'partial' }
-  | { found: 'none' };
+  { found: 'report'; length: number; event: MouseEvent | undefined } | { found: 'partial' } | { found: 'none' };
 
 const PARTIAL: Scan = { found: 'partial' };
 const NONE: Scan = { found: 'none' };
