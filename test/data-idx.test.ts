@@ -90,6 +90,19 @@ describe('decodeIdx', () => {
     const broken = gzipSync(imagesFile(1)).subarray(0, 40);
     await assert.rejects(decodeIdx(broken, `${NAME}.gz`), dataError(/not a valid gzip file/, `${NAME}.gz`));
   });
+
+  test('refuses a gzip bomb before it inflates past the limit, and keeps files within it', async () => {
+    // 64 MiB of zeros gzip to about 64 KB: a small file that would fill memory at a larger size.
+    const bomb = gzipSync(new Uint8Array(64 * 2 ** 20));
+    assert.ok(bomb.length < 2 ** 17);
+    await assert.rejects(
+      decodeIdx(bomb, `${NAME}.gz`, undefined, 2 ** 20),
+      dataError(/inflates to more than 1048576 bytes/, `${NAME}.gz`),
+    );
+    const plain = imagesFile(2);
+    const { dims } = await decodeIdx(gzipSync(plain), `${NAME}.gz`, IDX_IMAGES_MAGIC, plain.length);
+    assert.deepEqual(dims, [2, 28, 28]);
+  });
 });
 
 /** The parser's contract: a consistent result or a DataError, nothing else. */

@@ -9,6 +9,11 @@ import { type IdxArray, type IdxMagic, parseIdx } from './idx.js';
 const gunzipAsync = promisify(gunzip);
 
 const GZIP_SUFFIX = '.gz';
+/**
+ * The most a gzip file may inflate to: far above any 28×28 set (EMNIST's largest split is about
+ * 550 MB), and low enough that a few-kilobyte gzip bomb is refused instead of filling memory.
+ */
+export const MAX_INFLATED_BYTES = 2 ** 30;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /** A parsed IDX file together with the name it was found under. */
@@ -31,12 +36,20 @@ function errorCode(error: unknown): string | undefined {
  *
  * @throws {DataError} on a corrupt gzip stream or an invalid IDX structure
  */
-export async function decodeIdx(raw: Uint8Array, fileName: string, expectedMagic?: IdxMagic): Promise<IdxArray> {
+export async function decodeIdx(
+  raw: Uint8Array,
+  fileName: string,
+  expectedMagic?: IdxMagic,
+  maxInflatedBytes = MAX_INFLATED_BYTES,
+): Promise<IdxArray> {
   if (!isGzip(raw, fileName)) return parseIdx(raw, fileName, expectedMagic);
   let bytes: Uint8Array;
   try {
-    bytes = await gunzipAsync(raw);
+    bytes = await gunzipAsync(raw, { maxOutputLength: maxInflatedBytes });
   } catch (error) {
+    if (errorCode(error) === 'ERR_BUFFER_TOO_LARGE') {
+      throw new DataError(fileName, `inflates to more than ${maxInflatedBytes} bytes, more than any 28×28 set needs`);
+    }
     const reason = error instanceof Error ? error.message : String(error);
     throw new DataError(fileName, `not a valid gzip file: ${reason}`);
   }
