@@ -30,22 +30,53 @@ const ENTRY = `@compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u)`;
 
 /**
+ * A whole shader: the step uniforms at binding 0, then `bindings` (declarations such as
+ * `var<storage, read> input: array<f32>`) at bindings 1, 2, … in order, then `body`, run by
+ * thread `i`. Every pipeline shares this binding shape (see cnn-pass.ts).
+ */
+function computeShader(bindings: readonly string[], body: string): string {
+  const declared = bindings.map((binding, n) => `@group(0) @binding(${n + 1}) ${binding};`).join('\n');
+  return /* wgsl */ `${STEP_UNIFORMS}
+@group(0) @binding(0) var<uniform> step: Step;
+${declared}
+${ENTRY} {${THREAD}
+${body}
+}`;
+}
+
+/**
+ * The opening of a shader with one thread per value of a [batch, side, side, channels] (NHWC)
+ * tensor: threads past the batch return, the rest name their `channel`, x, y (as i32 where
+ * `signed`, for padding arithmetic) and image b.
+ */
+function nhwcThread(channel: string, channels: number, side: number, signed: boolean): string {
+  const coordinate = (value: string) => (signed ? `i32(${value})` : value);
+  return /* wgsl */ `  if (i >= step.batch * ${side * side * channels}u) { return; }
+  let ${channel} = i % ${channels}u;
+  let pixel = i / ${channels}u;
+  let x = ${coordinate(`pixel % ${side}u`)};
+  let y = ${coordinate(`(pixel / ${side}u) % ${side}u`)};
+  let b = pixel / ${side * side}u;`;
+}
+
+/**
  * Gathers the batch's images from the byte-packed training set, normalised as
  * data/views.ts does ((x / 255 − mean) / std), and its labels. [batch, pixels] floats out.
  */
 export function gatherShader(pixels: number, mean: number, std: number): string {
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> order: array<u32>;
-@group(0) @binding(2) var<storage, read> images: array<u32>;
-@group(0) @binding(3) var<storage, read_write> x: array<f32>;
-${ENTRY} {${THREAD}
+  return computeShader(
+    [
+      'var<storage, read> order: array<u32>',
+      'var<storage, read> images: array<u32>',
+      'var<storage, read_write> x: array<f32>',
+    ],
+    /* wgsl */ `
   if (i >= step.batch * ${pixels}u) { return; }
   let b = i / ${pixels}u;
   let byteIndex = order[step.indexOffset + b] * ${pixels}u + i % ${pixels}u;
   let byte = (images[byteIndex / 4u] >> ((byteIndex % 4u) * 8u)) & 255u;
-  x[i] = (f32(byte) / 255.0 - ${f(mean)}) / ${f(std)};
-}`;
+  x[i] = (f32(byte) / 255.0 - ${f(mean)}) / ${f(std)};`,
+  );
 }
 
 /**
@@ -53,18 +84,14 @@ ${ENTRY} {${THREAD}
  * out[b, y, x, co] = act(bias[co] + Σ in[b, y+ky−1, x+kx−1, ci] · w[ky, kx, ci, co]).
  */
 export function conv3x3Shader(side: number, cin: number, cout: number, relu: boolean, weights: LayerWeights): string {
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read> params: array<f32>;
-@group(0) @binding(3) var<storage, read_write> output: array<f32>;
-${ENTRY} {${THREAD}
-  if (i >= step.batch * ${side * side * cout}u) { return; }
-  let co = i % ${cout}u;
-  let pixel = i / ${cout}u;
-  let x = i32(pixel % ${side}u);
-  let y = i32((pixel / ${side}u) % ${side}u);
-  let b = pixel / ${side * side}u;
+  return computeShader(
+    [
+      'var<storage, read> input: array<f32>',
+      'var<storage, read> params: array<f32>',
+      'var<storage, read_write> output: array<f32>',
+    ],
+    /* wgsl */ `
+${nhwcThread('co', cout, side, true)}
   var sum = params[${weights.bias}u + co];
   for (var ky = 0; ky < 3; ky++) {
     let sy = y + ky - 1;
@@ -79,8 +106,8 @@ ${ENTRY} {${THREAD}
       }
     }
   }
-  output[i] = ${relu ? 'max(sum, 0.0)' : 'sum'};
-}`;
+  output[i] = ${relu ? 'max(sum, 0.0)' : 'sum'};`,
+  );
 }
 
 /** Where a layer's kernel and bias start in the flat weight vector. */
@@ -94,18 +121,14 @@ export interface LayerWeights {
  * dIn[b, y, x, ci] = Σ d[b, y+1−ky, x+1−kx, co] · w[ky, kx, ci, co].
  */
 export function conv3x3InputGradShader(side: number, cin: number, cout: number, kernel: number): string {
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> delta: array<f32>;
-@group(0) @binding(2) var<storage, read> params: array<f32>;
-@group(0) @binding(3) var<storage, read_write> output: array<f32>;
-${ENTRY} {${THREAD}
-  if (i >= step.batch * ${side * side * cin}u) { return; }
-  let ci = i % ${cin}u;
-  let pixel = i / ${cin}u;
-  let x = i32(pixel % ${side}u);
-  let y = i32((pixel / ${side}u) % ${side}u);
-  let b = pixel / ${side * side}u;
+  return computeShader(
+    [
+      'var<storage, read> delta: array<f32>',
+      'var<storage, read> params: array<f32>',
+      'var<storage, read_write> output: array<f32>',
+    ],
+    /* wgsl */ `
+${nhwcThread('ci', cin, side, true)}
   var sum = 0.0;
   for (var ky = 0; ky < 3; ky++) {
     let sy = y + 1 - ky;
@@ -120,8 +143,8 @@ ${ENTRY} {${THREAD}
       }
     }
   }
-  output[i] = sum;
-}`;
+  output[i] = sum;`,
+  );
 }
 
 /**
@@ -133,12 +156,13 @@ ${ENTRY} {${THREAD}
  */
 export function conv3x3FilterGradShader(side: number, cin: number, cout: number, parts: number): string {
   const kernelSize = 9 * cin * cout;
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read> delta: array<f32>;
-@group(0) @binding(3) var<storage, read_write> partial: array<f32>;
-${ENTRY} {${THREAD}
+  return computeShader(
+    [
+      'var<storage, read> input: array<f32>',
+      'var<storage, read> delta: array<f32>',
+      'var<storage, read_write> partial: array<f32>',
+    ],
+    /* wgsl */ `
   if (i >= ${(kernelSize + cout) * parts}u) { return; }
   let part = i % ${parts}u;
   let w = i / ${parts}u;
@@ -167,8 +191,8 @@ ${ENTRY} {${THREAD}
     let inIndex = ((b * ${side}u + u32(sy)) * ${side}u + u32(sx)) * ${cin}u + ci;
     sum += input[inIndex] * delta[p * ${cout}u + co];
   }
-  partial[i] = sum;
-}`;
+  partial[i] = sum;`,
+  );
 }
 
 /**
@@ -176,11 +200,9 @@ ${ENTRY} {${THREAD}
  * vector: the kernel's at `weights.kernel`, then the bias's at `weights.bias`.
  */
 export function reducePartsShader(kernelSize: number, biasSize: number, parts: number, weights: LayerWeights): string {
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> partial: array<f32>;
-@group(0) @binding(2) var<storage, read_write> grads: array<f32>;
-${ENTRY} {${THREAD}
+  return computeShader(
+    ['var<storage, read> partial: array<f32>', 'var<storage, read_write> grads: array<f32>'],
+    /* wgsl */ `
   // Every shader binds the step uniforms; this one needs none, but a binding left unused
   // would drop out of the pipeline's layout and make the shared bind-group shape invalid.
   _ = step.batch;
@@ -188,25 +210,21 @@ ${ENTRY} {${THREAD}
   var sum = 0.0;
   for (var part = 0u; part < ${parts}u; part++) { sum += partial[i * ${parts}u + part]; }
   let slot = select(${weights.kernel}u + i, ${weights.bias}u + i - ${kernelSize}u, i >= ${kernelSize}u);
-  grads[slot] = sum;
-}`;
+  grads[slot] = sum;`,
+  );
 }
 
 /** 2×2 max pool, stride 2, keeping which of the four won (0–3, row-major) for the backward pass. */
 export function maxPoolShader(side: number, channels: number): string {
   const half = side / 2;
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read_write> output: array<f32>;
-@group(0) @binding(3) var<storage, read_write> winner: array<u32>;
-${ENTRY} {${THREAD}
-  if (i >= step.batch * ${half * half * channels}u) { return; }
-  let c = i % ${channels}u;
-  let pixel = i / ${channels}u;
-  let x = pixel % ${half}u;
-  let y = (pixel / ${half}u) % ${half}u;
-  let b = pixel / ${half * half}u;
+  return computeShader(
+    [
+      'var<storage, read> input: array<f32>',
+      'var<storage, read_write> output: array<f32>',
+      'var<storage, read_write> winner: array<u32>',
+    ],
+    /* wgsl */ `
+${nhwcThread('c', channels, half, false)}
   var best = -3.4e38;
   var which = 0u;
   for (var k = 0u; k < 4u; k++) {
@@ -214,8 +232,8 @@ ${ENTRY} {${THREAD}
     if (v > best) { best = v; which = k; }
   }
   output[i] = best;
-  winner[i] = which;
-}`;
+  winner[i] = which;`,
+  );
 }
 
 /**
@@ -224,33 +242,30 @@ ${ENTRY} {${THREAD}
  */
 export function maxPoolGradReluShader(side: number, channels: number): string {
   const half = side / 2;
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> dPooled: array<f32>;
-@group(0) @binding(2) var<storage, read> winner: array<u32>;
-@group(0) @binding(3) var<storage, read> h: array<f32>;
-@group(0) @binding(4) var<storage, read_write> dh: array<f32>;
-${ENTRY} {${THREAD}
-  if (i >= step.batch * ${side * side * channels}u) { return; }
-  let c = i % ${channels}u;
-  let pixel = i / ${channels}u;
-  let x = pixel % ${side}u;
-  let y = (pixel / ${side}u) % ${side}u;
-  let b = pixel / ${side * side}u;
+  return computeShader(
+    [
+      'var<storage, read> dPooled: array<f32>',
+      'var<storage, read> winner: array<u32>',
+      'var<storage, read> h: array<f32>',
+      'var<storage, read_write> dh: array<f32>',
+    ],
+    /* wgsl */ `
+${nhwcThread('c', channels, side, false)}
   let pooled = ((b * ${half}u + y / 2u) * ${half}u + x / 2u) * ${channels}u + c;
   let mine = winner[pooled] == (y % 2u) * 2u + x % 2u;
-  dh[i] = select(0.0, dPooled[pooled], mine && h[i] > 0.0);
-}`;
+  dh[i] = select(0.0, dPooled[pooled], mine && h[i] > 0.0);`,
+  );
 }
 
 /** out[b, j] = act(bias[j] + Σ_k in[b, k] · w[k, j]), w row-major [inputs, outputs]. */
 export function denseShader(inputs: number, outputs: number, relu: boolean, weights: LayerWeights): string {
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read> params: array<f32>;
-@group(0) @binding(3) var<storage, read_write> output: array<f32>;
-${ENTRY} {${THREAD}
+  return computeShader(
+    [
+      'var<storage, read> input: array<f32>',
+      'var<storage, read> params: array<f32>',
+      'var<storage, read_write> output: array<f32>',
+    ],
+    /* wgsl */ `
   if (i >= step.batch * ${outputs}u) { return; }
   let j = i % ${outputs}u;
   let b = i / ${outputs}u;
@@ -258,18 +273,19 @@ ${ENTRY} {${THREAD}
   for (var k = 0u; k < ${inputs}u; k++) {
     sum += input[b * ${inputs}u + k] * params[${weights.kernel}u + k * ${outputs}u + j];
   }
-  output[i] = ${relu ? 'max(sum, 0.0)' : 'sum'};
-}`;
+  output[i] = ${relu ? 'max(sum, 0.0)' : 'sum'};`,
+  );
 }
 
 /** A dense layer's weight and bias gradients: dW[k, j] = Σ_b in[b, k] · d[b, j]; dBias[j] = Σ_b d[b, j]. */
 export function denseWeightGradShader(inputs: number, outputs: number, weights: LayerWeights): string {
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read> delta: array<f32>;
-@group(0) @binding(3) var<storage, read_write> grads: array<f32>;
-${ENTRY} {${THREAD}
+  return computeShader(
+    [
+      'var<storage, read> input: array<f32>',
+      'var<storage, read> delta: array<f32>',
+      'var<storage, read_write> grads: array<f32>',
+    ],
+    /* wgsl */ `
   if (i >= ${(inputs + 1) * outputs}u) { return; }
   let j = i % ${outputs}u;
   let k = i / ${outputs}u;
@@ -280,8 +296,8 @@ ${ENTRY} {${THREAD}
     return;
   }
   for (var b = 0u; b < step.batch; b++) { sum += input[b * ${inputs}u + k] * delta[b * ${outputs}u + j]; }
-  grads[${weights.kernel}u + i] = sum;
-}`;
+  grads[${weights.kernel}u + i] = sum;`,
+  );
 }
 
 /**
@@ -289,13 +305,14 @@ ${ENTRY} {${THREAD}
  * the input where `reluInput` (the input was a ReLU's output, so h > 0 marks where it passed).
  */
 export function denseInputGradShader(inputs: number, outputs: number, reluInput: boolean, kernel: number): string {
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> delta: array<f32>;
-@group(0) @binding(2) var<storage, read> params: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dInput: array<f32>;
-${reluInput ? '@group(0) @binding(4) var<storage, read> input: array<f32>;' : ''}
-${ENTRY} {${THREAD}
+  return computeShader(
+    [
+      'var<storage, read> delta: array<f32>',
+      'var<storage, read> params: array<f32>',
+      'var<storage, read_write> dInput: array<f32>',
+      ...(reluInput ? ['var<storage, read> input: array<f32>'] : []),
+    ],
+    /* wgsl */ `
   if (i >= step.batch * ${inputs}u) { return; }
   let k = i % ${inputs}u;
   let b = i / ${inputs}u;
@@ -303,8 +320,8 @@ ${ENTRY} {${THREAD}
   for (var j = 0u; j < ${outputs}u; j++) {
     sum += delta[b * ${outputs}u + j] * params[${kernel}u + k * ${outputs}u + j];
   }
-  dInput[i] = ${reluInput ? 'select(0.0, sum, input[i] > 0.0)' : 'sum'};
-}`;
+  dInput[i] = ${reluInput ? 'select(0.0, sum, input[i] > 0.0)' : 'sum'};`,
+  );
 }
 
 /**
@@ -312,14 +329,15 @@ ${ENTRY} {${THREAD}
  * batch into dLogits and the image's loss into rowLoss. Labels are gathered through `order`.
  */
 export function softmaxCrossEntropyShader(classes: number): string {
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> order: array<u32>;
-@group(0) @binding(2) var<storage, read> labels: array<u32>;
-@group(0) @binding(3) var<storage, read> logits: array<f32>;
-@group(0) @binding(4) var<storage, read_write> dLogits: array<f32>;
-@group(0) @binding(5) var<storage, read_write> rowLoss: array<f32>;
-${ENTRY} {${THREAD}
+  return computeShader(
+    [
+      'var<storage, read> order: array<u32>',
+      'var<storage, read> labels: array<u32>',
+      'var<storage, read> logits: array<f32>',
+      'var<storage, read_write> dLogits: array<f32>',
+      'var<storage, read_write> rowLoss: array<f32>',
+    ],
+    /* wgsl */ `
   if (i >= step.batch) { return; }
   let example = order[step.indexOffset + i];
   let label = (labels[example / 4u] >> ((example % 4u) * 8u)) & 255u;
@@ -333,27 +351,26 @@ ${ENTRY} {${THREAD}
   for (var k = 0u; k < ${classes}u; k++) {
     let p = exp(logits[row + k] - top) / total;
     dLogits[row + k] = (p - select(0.0, 1.0, k == label)) * scale;
-  }
-}`;
+  }`,
+  );
 }
 
 /**
  * One thread sums the batch's losses into this step's slot of the loss log, as the mean; the
  * slot's second value is 1 when the loss or any gradient (flagged by the Adam shader's check)
- * was not finite. The log is read asynchronously every few steps, never waited on per step.
+ * was not finite. A slot per step lets the log be read every few steps; the engine still reads
+ * it after each step, because the epoch loop wants each step's loss (see cnn-engine.ts).
  */
 export function lossShader(): string {
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> rowLoss: array<f32>;
-@group(0) @binding(2) var<storage, read_write> lossLog: array<f32>;
-${ENTRY} {${THREAD}
+  return computeShader(
+    ['var<storage, read> rowLoss: array<f32>', 'var<storage, read_write> lossLog: array<f32>'],
+    /* wgsl */ `
   if (i != 0u) { return; }
   var sum = 0.0;
   for (var b = 0u; b < step.batch; b++) { sum += rowLoss[b]; }
   lossLog[step.lossSlot * 2u] = sum / f32(step.batch);
-  lossLog[step.lossSlot * 2u + 1u] = 0.0;
-}`;
+  lossLog[step.lossSlot * 2u + 1u] = 0.0;`,
+  );
 }
 
 /**
@@ -361,15 +378,13 @@ ${ENTRY} {${THREAD}
  * the Adam shader that follows leaves the weights alone, as the CPU steppers do.
  */
 export function finiteCheckShader(size: number): string {
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> grads: array<f32>;
-@group(0) @binding(2) var<storage, read_write> lossLog: array<f32>;
-${ENTRY} {${THREAD}
+  return computeShader(
+    ['var<storage, read> grads: array<f32>', 'var<storage, read_write> lossLog: array<f32>'],
+    /* wgsl */ `
   if (i > ${size}u) { return; }
   let value = select(grads[min(i, ${size - 1}u)], lossLog[step.lossSlot * 2u], i == ${size}u);
-  if ((bitcast<u32>(value) & 0x7f800000u) == 0x7f800000u) { lossLog[step.lossSlot * 2u + 1u] = 1.0; }
-}`;
+  if ((bitcast<u32>(value) & 0x7f800000u) == 0x7f800000u) { lossLog[step.lossSlot * 2u + 1u] = 1.0; }`,
+  );
 }
 
 /**
@@ -378,22 +393,23 @@ ${ENTRY} {${THREAD}
  * check flagged it.
  */
 export function adamShader(size: number, beta1: number, beta2: number, epsilon: number): string {
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> grads: array<f32>;
-@group(0) @binding(2) var<storage, read> lossLog: array<f32>;
-@group(0) @binding(3) var<storage, read_write> params: array<f32>;
-@group(0) @binding(4) var<storage, read_write> m: array<f32>;
-@group(0) @binding(5) var<storage, read_write> v: array<f32>;
-${ENTRY} {${THREAD}
+  return computeShader(
+    [
+      'var<storage, read> grads: array<f32>',
+      'var<storage, read> lossLog: array<f32>',
+      'var<storage, read_write> params: array<f32>',
+      'var<storage, read_write> m: array<f32>',
+      'var<storage, read_write> v: array<f32>',
+    ],
+    /* wgsl */ `
   if (i >= ${size}u || lossLog[step.lossSlot * 2u + 1u] != 0.0) { return; }
   let g = grads[i];
   let mi = ${f(beta1)} * m[i] + ${f(1 - beta1)} * g;
   let vi = ${f(beta2)} * v[i] + ${f(1 - beta2)} * g * g;
   m[i] = mi;
   v[i] = vi;
-  params[i] = params[i] - step.stepSize * mi / (sqrt(vi) * step.inverseRoot2 + ${f(epsilon)});
-}`;
+  params[i] = params[i] - step.stepSize * mi / (sqrt(vi) * step.inverseRoot2 + ${f(epsilon)});`,
+  );
 }
 
 /** A float literal WGSL accepts (always with a point or an exponent). */
@@ -407,13 +423,14 @@ function f(value: number): string {
  * largest logit, as tf.argMax picks it, against the label gathered through `order`.
  */
 export function correctShader(classes: number): string {
-  return /* wgsl */ `${STEP_UNIFORMS}
-@group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read> order: array<u32>;
-@group(0) @binding(2) var<storage, read> labels: array<u32>;
-@group(0) @binding(3) var<storage, read> logits: array<f32>;
-@group(0) @binding(4) var<storage, read_write> correct: array<atomic<u32>>;
-${ENTRY} {${THREAD}
+  return computeShader(
+    [
+      'var<storage, read> order: array<u32>',
+      'var<storage, read> labels: array<u32>',
+      'var<storage, read> logits: array<f32>',
+      'var<storage, read_write> correct: array<atomic<u32>>',
+    ],
+    /* wgsl */ `
   if (i >= step.batch) { return; }
   let example = order[step.indexOffset + i];
   let label = (labels[example / 4u] >> ((example % 4u) * 8u)) & 255u;
@@ -422,6 +439,6 @@ ${ENTRY} {${THREAD}
   for (var k = 1u; k < ${classes}u; k++) {
     if (logits[row + k] > logits[row + best]) { best = k; }
   }
-  if (best == label) { atomicAdd(&correct[0], 1u); }
-}`;
+  if (best == label) { atomicAdd(&correct[0], 1u); }`,
+  );
 }
