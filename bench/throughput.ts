@@ -35,7 +35,6 @@ export async function measureTraining(
     const warmup = options.warmup ?? WARMUP_STEPS;
     const timeUp = new AbortController();
     let images = 0;
-    let lastSeen = 0;
     let start = performance.now();
     let end = start;
     const { batchSize } = options;
@@ -44,10 +43,7 @@ export async function measureTraining(
       { model, epochs: OPEN_ENDED_EPOCHS, batchSize, seed: 1, trainImages: data.train.count },
       {
         signal: timeUp.signal,
-        afterBatch({ step, seen }) {
-          // `seen` counts from zero again in each epoch.
-          const batch = seen > lastSeen ? seen - lastSeen : seen;
-          lastSeen = seen;
+        afterBatch({ step, images: batch }) {
           end = performance.now();
           if (step <= warmup) {
             start = end;

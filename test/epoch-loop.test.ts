@@ -85,11 +85,11 @@ describe('the epoch loop', () => {
       engine,
       { ...PLAN, epochs: 1, learningRate: 0.5 },
       {
-        afterBatch: ({ epoch, batch, batchesPerEpoch, step, seen }) =>
-          void batches.push(`${epoch}.${batch}/${batchesPerEpoch} step ${step} seen ${seen}`),
+        afterBatch: ({ epoch, batch, batchesPerEpoch, step, seen, images }) =>
+          void batches.push(`${epoch}.${batch}/${batchesPerEpoch} step ${step} seen ${seen} of ${images}`),
       },
     );
-    assert.deepEqual(batches, ['1.1/3 step 1 seen 4', '1.2/3 step 2 seen 8', '1.3/3 step 3 seen 10']);
+    assert.deepEqual(batches, ['1.1/3 step 1 seen 4 of 4', '1.2/3 step 2 seen 8 of 4', '1.3/3 step 3 seen 10 of 2']);
     assert.equal(calls[1].learningRate, learningRateAt('cnn', { epoch: 1, step: 1, totalSteps: 3 }, 0.5));
   });
 

@@ -31,6 +31,8 @@ export interface BatchDone {
   batchesPerEpoch: number;
   /** Optimiser steps taken so far in this run, this one included. */
   step: number;
+  /** Images in this batch (the last of an epoch may hold fewer). */
+  images: number;
   /** The batch's mean loss. */
   loss: number;
   /** Training images stepped over so far in this epoch. */
@@ -103,7 +105,16 @@ export async function runEpochLoop(engine: TrainEngine, plan: EpochPlan, hooks: 
       step += 1;
       lossSum += loss * indices.length;
       seen += indices.length;
-      await hooks.afterBatch?.({ epoch, batch: b + 1, batchesPerEpoch, step, loss, seen, epochStarted: epochStart });
+      await hooks.afterBatch?.({
+        epoch,
+        batch: b + 1,
+        batchesPerEpoch,
+        step,
+        images: indices.length,
+        loss,
+        seen,
+        epochStarted: epochStart,
+      });
     }
     const seconds = (now() - epochStart) / 1000;
     await hooks.afterEpoch?.({ epoch, loss: lossSum / seen, seen, seconds });

@@ -42,7 +42,12 @@ export interface TrainOptions extends Pick<Config, 'batchSize' | 'seed' | 'model
  */
 async function onGpuPass({ model, backend, engine }: TrainOptions): Promise<boolean> {
   if (model !== 'cnn' || engine === 'threads') return false;
-  return backend === 'webgpu' || (backend === 'auto' && (await initBackend('auto', 'async')) === 'webgpu');
+  if (backend === 'webgpu') return true;
+  if (backend !== 'auto') return false;
+  // `auto` is asked first without starting a backend in this thread: where it would not take
+  // WebGPU, the engines start their own, and with worker threads this one stays free of tfjs.
+  if ((await (await import('./backends/index.js')).autoGpuChoice()).backend !== 'webgpu') return false;
+  return (await initBackend('auto', 'async')) === 'webgpu';
 }
 
 /** How often (in batches) progress is reported. */
@@ -108,7 +113,7 @@ async function trainLocked(data: Mnist, options: TrainOptions): Promise<TestMetr
       workers,
       ...(adapter && { adapter }),
     });
-    const plan = { model, epochs, batchSize, seed, trainImages: data.train.count, learningRate: options.learningRate };
+    const plan = { model, epochs, batchSize, seed, trainImages, learningRate: options.learningRate };
     const end = await runEpochLoop(engine, plan, {
       signal,
       gate: options.gate,
