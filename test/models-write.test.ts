@@ -222,18 +222,9 @@ describe('two train runs into one models folder', () => {
         if (chunk.toString().includes('"event":"epoch"')) resolve();
       });
     });
-    const second = await runCli([
-      'train',
-      'vae',
-      '--epochs',
-      '1',
-      '--limit',
-      '256',
-      '--backend',
-      'wasm',
-      '--models-dir',
-      dir,
-    ]);
+    // A short run, as the second and the third: the first's lock decides how each ends.
+    const shortRun = ['train', 'vae', '--epochs', '1', '--limit', '256', '--backend', 'wasm', '--models-dir', dir];
+    const second = await runCli(shortRun);
     assert.equal(second.code, 1, second.stderr);
     const lines = second.stderr.trim().split('\n');
     assert.equal(lines.length, 1, second.stderr);
@@ -247,19 +238,7 @@ describe('two train runs into one models folder', () => {
 
     first.kill('SIGKILL');
     await firstDone;
-    const third = await runCli([
-      'train',
-      'vae',
-      '--epochs',
-      '1',
-      '--limit',
-      '256',
-      '--backend',
-      'wasm',
-      '--json',
-      '--models-dir',
-      dir,
-    ]);
+    const third = await runCli([...shortRun, '--json']);
     assert.equal(third.code, 0, third.stderr);
     const events = jsonLines(third.stdout);
     assert.equal(events[0]?.event, 'notice');
