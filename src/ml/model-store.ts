@@ -22,6 +22,18 @@ const WEIGHTS_BIN = 'weights.bin';
 const METADATA_JSON = 'metadata.json';
 const STAGING_SUFFIX = '.tmp';
 const PREVIOUS_SUFFIX = '.old';
+/** A staging folder's name: `<model>.tmp-<pid>-<hex>`, or plain `<model>.tmp` from older versions. */
+const STAGING_NAME = /^(?:cnn|vae)\.tmp(?:-(\d+)-[0-9a-f]+)?$/;
+
+/**
+ * The pid of the process that staged `entry` of a models folder: null for an older version's
+ * plain `<model>.tmp`, whose writer is unknown, and undefined when `entry` is no staging folder.
+ */
+export function stagingWriter(entry: string): number | null | undefined {
+  const match = STAGING_NAME.exec(entry);
+  if (match === null) return undefined;
+  return match[1] === undefined ? null : Number(match[1]);
+}
 
 /**
  * Saves named layers models and their metadata under `modelsDir/name/`. The whole folder

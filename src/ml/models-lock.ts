@@ -4,6 +4,7 @@ import { link, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'n
 import path from 'node:path';
 import { UserFacingError } from '../errors.js';
 import { describeFsError } from './fs-error.js';
+import { stagingWriter } from './model-store.js';
 
 /** The models folder cannot be used for training: another run holds it, or it cannot be written. */
 export class ModelsDirError extends UserFacingError {
@@ -27,11 +28,8 @@ export interface ModelsLock {
 const LOCK_FILE = '.lock';
 /** Stale locks are moved aside before removal; a race may hand us a live one, which is then put back. */
 const RECOVERY_ATTEMPTS = 5;
-/**
- * What a killed run may leave: staging folders of `saveModelSet` (`cnn.tmp-<pid>-<hex>`, or
- * plain `cnn.tmp` from older versions) and the drafts and set-aside copies of lock files.
- */
-const LEFTOVER_NAME = /^(?:(?:cnn|vae)\.tmp-|\.lock\.(?:stale-)?)(\d+)-[0-9a-f]+$|^(?:cnn|vae)\.tmp$/;
+/** Drafts and set-aside copies of lock files (`.lock.<pid>-<hex>`, `.lock.stale-<pid>-<hex>`). */
+const LOCK_LEFTOVER = /^\.lock\.(?:stale-)?(\d+)-[0-9a-f]+$/;
 
 /** Lock files this process holds, so a second run inside the same process is refused too. */
 const heldHere = new Set<string>();
@@ -194,13 +192,16 @@ async function removeStale(lockPath: string, stale: LockHolder | 'damaged'): Pro
   return true;
 }
 
-/** Removes what processes that no longer run left behind (see LEFTOVER_NAME). */
+/**
+ * Removes what processes that no longer run left behind: lock drafts (LOCK_LEFTOVER) and the
+ * staging folders of `saveModelSet` (see `stagingWriter`).
+ */
 async function removeDeadLeftovers(modelsDir: string): Promise<void> {
   for (const entry of await readdir(modelsDir)) {
-    const match = LEFTOVER_NAME.exec(entry);
-    if (match === null) continue;
-    const pid = match[1] === undefined ? undefined : Number(match[1]);
-    if (pid === undefined || pid === process.pid || !pidAlive(pid)) {
+    const lockLeftover = LOCK_LEFTOVER.exec(entry);
+    const pid = lockLeftover === null ? stagingWriter(entry) : Number(lockLeftover[1]);
+    if (pid === undefined) continue;
+    if (pid === null || pid === process.pid || !pidAlive(pid)) {
       await rm(path.join(modelsDir, entry), { recursive: true, force: true });
     }
   }
