@@ -7,7 +7,6 @@ import {
   LATENT_BOUND,
   parseIntegerFlag,
   parseLatentPoint,
-  parseSeed,
   UsageError,
   type IntegerFlag,
 } from '../src/commands/flags.js';
@@ -70,13 +69,13 @@ describe('flag values', () => {
   });
 
   it('a seed is any 32-bit unsigned integer, zero included', () => {
-    assert.equal(parseSeed('0'), 0);
-    assert.equal(parseSeed('4294967295'), 2 ** 32 - 1);
-    assert.throws(() => parseSeed('4294967296'), UsageError);
-    assert.throws(() => parseSeed('-1'), UsageError);
+    assert.equal(parseIntegerFlag('seed', '0'), 0);
+    assert.equal(parseIntegerFlag('seed', '4294967295'), 2 ** 32 - 1);
+    assert.throws(() => parseIntegerFlag('seed', '4294967296'), UsageError);
+    assert.throws(() => parseIntegerFlag('seed', '-1'), UsageError);
     fc.assert(
       fc.property(typed, (value) => {
-        const result = valueOrUsageError(() => parseSeed(value));
+        const result = valueOrUsageError(() => parseIntegerFlag('seed', value));
         if (!(result instanceof UsageError)) assert.ok(Number.isInteger(result) && result >= 0 && result < 2 ** 32);
       }),
       { numRuns: 1000 },

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MODELS_DIR, DEFAULT_SEED, type Config } from '../config.js';
 import { GraphicsModeError, parseGraphicsRequest, type GraphicsRequest } from '../render/index.js';
 import type { DiscoverFlags } from './discover.js';
-import { parseBackend, parseIntegerFlag, parseLatentPoint, parseSeed, UsageError, type IntegerFlag } from './flags.js';
+import { parseBackend, parseIntegerFlag, parseLatentPoint, UsageError, type IntegerFlag } from './flags.js';
 import {
   commandHelp,
   COMMANDS,
@@ -96,12 +96,11 @@ export function parseInvocation(argv: readonly string[], defaults: InvocationDef
     const value = text(name);
     return value === undefined ? undefined : parseIntegerFlag(name, value);
   };
-  const seed = text('seed');
   const config: Config = {
     dataDir: text('data-dir'),
     modelsDir: text('models-dir') ?? DEFAULT_MODELS_DIR,
     limit: integer('limit'),
-    seed: seed === undefined ? DEFAULT_SEED : parseSeed(seed),
+    seed: integer('seed') ?? DEFAULT_SEED,
     backend: parseBackend(text('backend') ?? 'auto'),
     epochs: integer('epochs'),
     batchSize: integer('batch-size') ?? DEFAULT_BATCH_SIZE,

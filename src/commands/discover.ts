@@ -8,12 +8,10 @@ import {
   DEFAULT_GRID_SIDE,
   DEFAULT_TOP,
   discoverNewNumbers,
-  MAX_GRID_SIDE,
   summariseTestSet,
   type Discovery,
   type NewNumberCandidate,
 } from '../ml/new-numbers/index.js';
-import { UsageError } from './flags.js';
 import type { CommandIo, CommandOptions } from './io.js';
 import { requireClassifier, requireVae } from './saved.js';
 
@@ -33,7 +31,6 @@ export async function discoverCommand(
   config: Config,
   { io, json, out, top = DEFAULT_TOP, grid = DEFAULT_GRID_SIDE }: CommandOptions & DiscoverFlags,
 ): Promise<number> {
-  if (grid > MAX_GRID_SIDE) throw new UsageError(`--grid can be at most ${MAX_GRID_SIDE}, got ${grid}`);
   const backend = await initBackend(config.backend);
   const { vae } = await requireVae(config.modelsDir);
   if (vae.latentDim !== 2) {

@@ -81,15 +81,6 @@ export function parseIntegerFlag(flag: IntegerFlag, value: string): number {
 }
 
 /**
- * Reads `--seed`: any 32-bit unsigned integer, zero included.
- *
- * @throws {UsageError} when the value is not one.
- */
-export function parseSeed(value: string): number {
-  return parseIntegerFlag('seed', value);
-}
-
-/**
  * Reads `--backend`.
  *
  * @throws {UsageError} when the value is not a backend we know.

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_MODELS_DIR, DEFAULT_SEED } from '../config.js';
 import { DEFAULT_GRID_SIDE, DEFAULT_MANIFOLD_SIDE, DEFAULT_TOP } from '../ml/new-numbers/discovery-config.js';
+import { GRAPHICS_ENV_VAR } from '../render/index.js';
 import { LATENT_BOUND, rangeText } from './flags.js';
 
 /** PNG upscaling of `generate --out` unless told otherwise. */
@@ -209,7 +210,7 @@ export function globalHelp(): string {
     ...Object.values(COMMANDS).map((c) => `    $ mnist-tui ${c.examples[0]}`),
     '',
     '  Environment',
-    '    MNIST_TUI_GRAPHICS  as --graphics',
+    `    ${GRAPHICS_ENV_VAR}  as --graphics`,
     '    NO_COLOR            plain characters instead of colour',
     `    ${DEBUG_ENV_VAR}=1   an internal error prints its stack trace`,
     '',

@@ -7,11 +7,9 @@ import {
   coveringBox,
   DEFAULT_DISCOVERY,
   DEFAULT_MANIFOLD_SIDE,
-  MAX_MANIFOLD_SIDE,
   renderManifold,
   summariseTestSet,
 } from '../ml/new-numbers/index.js';
-import { UsageError } from './flags.js';
 import type { CommandOptions } from './io.js';
 import { requireVae } from './saved.js';
 
@@ -32,7 +30,6 @@ export async function manifoldCommand(
   config: Config,
   { io, json, out = DEFAULT_MANIFOLD_FILE, n = DEFAULT_MANIFOLD_SIDE }: CommandOptions & ManifoldFlags,
 ): Promise<number> {
-  if (n > MAX_MANIFOLD_SIDE) throw new UsageError(`--n can be at most ${MAX_MANIFOLD_SIDE}, got ${n}`);
   const backend = await initBackend(config.backend);
   const { vae } = await requireVae(config.modelsDir);
   if (vae.latentDim !== 2) {

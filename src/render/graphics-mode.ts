@@ -10,6 +10,9 @@ export type GraphicsMode = 'sixel' | 'blocks' | 'ascii';
 /** A requested mode: one of the three, or `auto` to detect. */
 export type GraphicsRequest = GraphicsMode | 'auto';
 
+/** Environment variable that forces a mode, like the `--graphics` flag. */
+export const GRAPHICS_ENV_VAR = 'MNIST_TUI_GRAPHICS';
+
 const REQUESTS: readonly GraphicsRequest[] = ['sixel', 'blocks', 'ascii', 'auto'];
 
 /** A graphics mode named by the user that is not one we know. */

@@ -9,4 +9,10 @@ export { renderAscii } from './ascii.js';
 export { encodeSixel, SIXEL_GRAY_LEVELS } from './sixel.js';
 export { colourDepth } from './colour-depth.js';
 export { SGR_RESET } from './sgr.js';
-export { parseGraphicsRequest, GraphicsModeError, type GraphicsMode, type GraphicsRequest } from './graphics-mode.js';
+export {
+  parseGraphicsRequest,
+  GraphicsModeError,
+  GRAPHICS_ENV_VAR,
+  type GraphicsMode,
+  type GraphicsRequest,
+} from './graphics-mode.js';

@@ -9,14 +9,7 @@
 // Finding them
 export { discoverNewNumbers, type Discovery, type NewNumberCandidate } from './discover.js';
 export { summariseTestSet, type TestSetSummary } from './test-set-summary.js';
-export {
-  DEFAULT_DISCOVERY,
-  DEFAULT_GRID_SIDE,
-  DEFAULT_MANIFOLD_SIDE,
-  DEFAULT_TOP,
-  MAX_GRID_SIDE,
-  MAX_MANIFOLD_SIDE,
-} from './discovery-config.js';
+export { DEFAULT_DISCOVERY, DEFAULT_GRID_SIDE, DEFAULT_MANIFOLD_SIDE, DEFAULT_TOP } from './discovery-config.js';
 
 // Measuring a glyph
 export { decisiveShare, inkMass, topTwo } from './glyph-scores.js';

@@ -3,10 +3,7 @@
  * half blocks otherwise, plain characters where colour is unwanted. The
  * terminal is asked through injected I/O so tests can play every terminal.
  */
-import { parseGraphicsRequest, type GraphicsMode, type GraphicsRequest } from '../../render/index.js';
-
-/** Environment variable that forces a mode, like the `--graphics` flag. */
-export const GRAPHICS_ENV_VAR = 'MNIST_TUI_GRAPHICS';
+import { GRAPHICS_ENV_VAR, parseGraphicsRequest, type GraphicsMode, type GraphicsRequest } from '../../render/index.js';
 
 /** How long a terminal gets to answer; local terminals reply in a few ms, ssh in tens. */
 export const DEFAULT_PROBE_TIMEOUT_MS = 150;
