@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseInvocation } from './commands/argv.js';
 import { UsageError } from './commands/flags.js';
-import { usageHint } from './commands/help.js';
 import { internalErrorLines } from './commands/internal-error.js';
+import { sayError } from './commands/say-error.js';
 
 const io = {
   out: (line: string) => process.stdout.write(line + '\n'),
@@ -66,9 +66,6 @@ try {
   }
 } catch (error) {
   if (!(error instanceof UsageError)) crash(error);
-  // As runCommand does: with --json the error is an event on stdout.
-  if (argv.includes('--json')) io.out(JSON.stringify({ event: 'error', message: error.message }));
   // The first argument names the command in all but odd orders; the hint is only a pointer.
-  else io.err(`mnist-tui: ${error.message}; ${usageHint(argv[0])}`);
-  process.exitCode = 2;
+  process.exitCode = sayError(io, error, argv.includes('--json'), argv[0]);
 }

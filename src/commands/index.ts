@@ -1,14 +1,13 @@
 import type { Config } from '../config.js';
-import { UserFacingError } from '../errors.js';
 import { classifyCommand } from './classify.js';
 import { discoverCommand, type DiscoverFlags } from './discover.js';
 import { evalCommand } from './eval.js';
 import { UsageError } from './flags.js';
 import { generateCommand } from './generate.js';
-import { usageHint, type CommandName } from './help.js';
-import { internalErrorLines } from './internal-error.js';
+import type { CommandName } from './help.js';
 import type { CommandOptions } from './io.js';
 import { manifoldCommand, type ManifoldFlags } from './manifold.js';
+import { sayError } from './say-error.js';
 import { trainCommand } from './train.js';
 
 /**
@@ -41,11 +40,6 @@ export async function runCommand(
         throw new UsageError(`unknown command "${command satisfies never}"`);
     }
   } catch (error) {
-    const known = error instanceof UserFacingError;
-    const [message, ...stack] = known ? [(error as Error).message] : internalErrorLines(error, process.env);
-    if (json) io.out(JSON.stringify({ event: 'error', message }));
-    else io.err(`mnist-tui: ${message}${error instanceof UsageError ? `; ${usageHint(command)}` : ''}`);
-    stack.forEach((line) => io.err(line));
-    return error instanceof UsageError ? 2 : 1;
+    return sayError(io, error, json, command);
   }
 }

@@ -1,3 +1,4 @@
+import { firstLine } from '../errors.js';
 import { DEBUG_ENV_VAR } from './help.js';
 
 /**
@@ -6,9 +7,9 @@ import { DEBUG_ENV_VAR } from './help.js';
  * everything to whoever fixes the bug.
  */
 export function internalErrorLines(error: unknown, env: NodeJS.ProcessEnv): string[] {
-  const text = error instanceof Error ? error.message : String(error);
-  const firstLine = text.split('\n', 1)[0] || (error instanceof Error ? error.name : 'unknown error');
-  if (env[DEBUG_ENV_VAR] !== '1') return [`internal error: ${firstLine} (${DEBUG_ENV_VAR}=1 shows the stack trace)`];
-  const stack = error instanceof Error && error.stack !== undefined ? error.stack : text;
-  return [`internal error: ${firstLine}`, ...stack.split('\n')];
+  // An error with no message is named by its class.
+  const what = firstLine(error) || (error instanceof Error ? error.name : 'unknown error');
+  if (env[DEBUG_ENV_VAR] !== '1') return [`internal error: ${what} (${DEBUG_ENV_VAR}=1 shows the stack trace)`];
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return [`internal error: ${what}`, ...stack.split('\n')];
 }
