@@ -12,7 +12,8 @@ const TWO_32 = 2 ** 32;
 const GOLDEN = 0x9e3779b9;
 
 /**
- * A bijective avalanche on 32 bits (the MurmurHash3 finaliser, as in data/batches.ts): each
+ * A bijective avalanche on 32 bits (the whole MurmurHash3 finaliser; data/batches.ts mixes
+ * epochs with its last three steps, and keeps them so that batch orders stay as they were): each
  * input bit flips about half of the output bits, so adjacent keys give unrelated outputs.
  */
 function scramble(h: number): number {
