@@ -13,7 +13,7 @@ const GOLDEN = 0x9e3779b9;
 
 /**
  * A bijective avalanche on 32 bits (the whole MurmurHash3 finaliser; data/batches.ts mixes
- * epochs with its last three steps, and keeps them so that batch orders stay as they were): each
+ * epochs with its last four steps, and keeps them so that batch orders stay as they were): each
  * input bit flips about half of the output bits, so adjacent keys give unrelated outputs.
  */
 function scramble(h: number): number {
