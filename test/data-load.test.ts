@@ -24,7 +24,7 @@ import {
 
 after(removeTempDirs);
 
-const load = (dataDir: string, limit?: number) => loadMnist({ dataDir, limit });
+const load = (dataDir: string, limit?: number, validation?: number) => loadMnist({ dataDir, limit, validation });
 
 /** Validator for assert.rejects: a one-line DataError that starts with `file: ` and matches `pattern`. */
 function dataError(file: string, pattern: RegExp) {
@@ -145,6 +145,24 @@ describe('limit', () => {
     await assert.rejects(
       load(writeMnistDir(), TINY_TRAIN + 1),
       dataError(MNIST_FILES.trainImages, /limit 6 exceeds the 5 training images/),
+    );
+  });
+
+  test("a validation hold-out takes the last training images, after the limit, in the test set's place", async () => {
+    const whole = await loadMnist({ limit: 1000 });
+    const held = await loadMnist({ limit: 1000, validation: 200 });
+    assert.equal(held.train.count, 800);
+    assert.equal(held.test.count, 200);
+    assert.deepEqual(held.train.labels, whole.train.labels.subarray(0, 800));
+    assert.deepEqual(held.test.labels, whole.train.labels.subarray(800, 1000));
+    assert.deepEqual(held.test.images, whole.train.images.subarray(800 * 784, 1000 * 784));
+    assert.equal(held.source, `${BUNDLED_SOURCE}, validation: last 200 training images`);
+  });
+
+  test('refuses a validation hold-out that leaves no training images', async () => {
+    await assert.rejects(
+      load(writeMnistDir(), TINY_TRAIN, TINY_TRAIN),
+      dataError(MNIST_FILES.trainImages, /validation 5 must leave training images/),
     );
   });
 

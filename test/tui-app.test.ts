@@ -17,6 +17,7 @@ const CONFIG: Config = {
   dataDir: undefined,
   modelsDir: 'models',
   limit: undefined,
+  validation: undefined,
   seed: 42,
   backend: 'auto',
   epochs: undefined,

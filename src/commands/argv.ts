@@ -100,6 +100,7 @@ export function parseInvocation(argv: readonly string[], defaults: InvocationDef
     dataDir: text('data-dir'),
     modelsDir: text('models-dir') ?? DEFAULT_MODELS_DIR,
     limit: integer('limit'),
+    validation: integer('validation'),
     seed: integer('seed') ?? DEFAULT_SEED,
     backend: parseBackend(text('backend') ?? 'auto'),
     epochs: integer('epochs'),

@@ -36,6 +36,8 @@ export const INTEGER_FLAGS = {
   'batch-size': { min: 1, max: 1024 },
   // An IDX header counts images in 32 bits; loading refuses more than the set holds.
   limit: { min: 1, max: 2 ** 32 - 1 },
+  // Loading refuses a hold-out that leaves no training images.
+  validation: { min: 1, max: 2 ** 32 - 1 },
   // The PRNG keeps 32 bits of state, so larger seeds would repeat smaller ones.
   seed: { min: 0, max: 2 ** 32 - 1 },
   // The worker engine splits a batch into at most this many shards.

@@ -40,6 +40,11 @@ export const FLAGS = {
     text: `train on the first N training images only, ${rangeText('limit')} and at most the set's size`,
     takesValue: true,
   },
+  validation: {
+    synopsis: '--validation N',
+    text: `hold the last N of those images out and report metrics on them instead of the test set, ${rangeText('validation')}`,
+    takesValue: true,
+  },
   seed: {
     synopsis: '--seed N',
     text: `seed for weights, shuffling, noise and discover's grid, ${rangeText('seed')} (${DEFAULT_SEED})`,
@@ -121,7 +126,7 @@ export const COMMANDS = {
     usage: 'train <cnn|vae|all>',
     summary: 'train and save to the models folder',
     maxArgs: 1,
-    flags: [...TRAINING_FLAGS, ...MODEL_FLAGS],
+    flags: [...TRAINING_FLAGS, 'validation', ...MODEL_FLAGS],
     examples: ['train cnn --epochs 1 --limit 5000'],
   },
   eval: {

@@ -20,7 +20,7 @@ export async function trainCommand(args: string[], config: Config, { io, json }:
   if (models === undefined || extra.length > 0) {
     throw new UsageError(`train needs one of cnn, vae or all${target ? `, got "${args.join(' ')}"` : ''}`);
   }
-  const data = await loadMnist({ dataDir: config.dataDir, limit: config.limit });
+  const data = await loadMnist({ dataDir: config.dataDir, limit: config.limit, validation: config.validation });
   const controller = new AbortController();
   const stop = () => {
     if (controller.signal.aborted) process.exit(130);

@@ -64,6 +64,26 @@ function toDigitSet(images: IdxFile, labels: IdxFile): DigitSet {
   return { images: images.data, labels: labels.data, count };
 }
 
+/**
+ * Moves the last `count` training images into the test set's place, so a run can be tuned
+ * on images it never trained on without looking at the real test set.
+ */
+function holdOut(data: Mnist, count: number, fileName: string): Mnist {
+  if (!(Number.isInteger(count) && count > 0 && count < data.train.count)) {
+    throw new DataError(
+      fileName,
+      `validation ${count} must leave training images: it must be below the ${data.train.count} training images`,
+    );
+  }
+  const kept = data.train.count - count;
+  const { images, labels } = data.train;
+  return {
+    train: { images: images.subarray(0, kept * IMAGE_PIXELS), labels: labels.subarray(0, kept), count: kept },
+    test: { images: images.subarray(kept * IMAGE_PIXELS), labels: labels.subarray(kept), count },
+    source: `${data.source}, validation: last ${count} training images`,
+  };
+}
+
 function firstImages(set: DigitSet, limit: number, fileName: string): DigitSet {
   if (limit > set.count) {
     throw new DataError(fileName, `limit ${limit} exceeds the ${set.count} training images`);
@@ -77,12 +97,14 @@ function firstImages(set: DigitSet, limit: number, fileName: string): DigitSet {
  *
  * @param opts.checksums digests the raw files must match; omitted, only the structure is checked
  * @param opts.limit keep only the first N training images; the test set stays whole
+ * @param opts.validation hold the last N of those training images out and put them in the
+ *   test set's place (the real test set is not returned); `source` says so
  * @param opts.source reported as `Mnist.source`; defaults to `dir`
  * @throws {DataError} on the first problem found, naming the file
  */
 export async function loadMnistDir(
   dir: string,
-  opts: { checksums?: Checksums; limit?: number; source?: string } = {},
+  opts: { checksums?: Checksums; limit?: number; validation?: number; source?: string } = {},
 ): Promise<Mnist> {
   checkLimitShape(opts.limit);
   const read = (name: string, magic: IdxMagic) => readIdxFile(dir, name, magic, opts.checksums);
@@ -93,7 +115,8 @@ export async function loadMnistDir(
   const testLabels = await read(MNIST_FILES.testLabels, IDX_LABELS_MAGIC);
   const fullTrain = toDigitSet(trainImages, trainLabels);
   const train = opts.limit === undefined ? fullTrain : firstImages(fullTrain, opts.limit, trainImages.fileName);
-  return { train, test: toDigitSet(testImages, testLabels), source: opts.source ?? dir };
+  const data = { train, test: toDigitSet(testImages, testLabels), source: opts.source ?? dir };
+  return opts.validation === undefined ? data : holdOut(data, opts.validation, trainImages.fileName);
 }
 
 /**
@@ -101,9 +124,11 @@ export async function loadMnistDir(
  * verifying each file's SHA-256.
  *
  * @param opts.limit keep only the first N training images; the test set stays whole
+ * @param opts.validation as for {@link loadMnistDir}
  * @throws {DataError} naming the file at fault
  */
-export async function loadMnist(opts: { dataDir?: string; limit?: number }): Promise<Mnist> {
-  if (opts.dataDir !== undefined) return loadMnistDir(opts.dataDir, { limit: opts.limit });
-  return loadMnistDir(bundledDataDir(), { checksums: BUNDLED_SHA256, limit: opts.limit, source: BUNDLED_SOURCE });
+export async function loadMnist(opts: { dataDir?: string; limit?: number; validation?: number }): Promise<Mnist> {
+  const { limit, validation } = opts;
+  if (opts.dataDir !== undefined) return loadMnistDir(opts.dataDir, { limit, validation });
+  return loadMnistDir(bundledDataDir(), { checksums: BUNDLED_SHA256, limit, validation, source: BUNDLED_SOURCE });
 }
