@@ -74,8 +74,9 @@ export function pointsAlongPath(waypoints: readonly (readonly [number, number])[
     const [x1, y1] = waypoints[Math.min(segment + 1, waypoints.length - 1)]!;
     const span = (reached[segment + 1] ?? 0) - reached[segment]!;
     const t = span > 0 ? Math.min(1, (distance - reached[segment]!) / span) : 0;
-    points[k * LATENT_DIM] = x0 + (x1 - x0) * t;
-    points[k * LATENT_DIM + 1] = y0 + (y1 - y0) * t;
+    // Weighted so that t = 0 and t = 1 give the waypoints exactly, which `x0 + (x1 - x0) * t` need not.
+    points[k * LATENT_DIM] = x0 * (1 - t) + x1 * t;
+    points[k * LATENT_DIM + 1] = y0 * (1 - t) + y1 * t;
   }
   return points;
 }
