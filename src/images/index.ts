@@ -7,4 +7,4 @@
 export { createCanvas, drawImage, type GrayCanvas } from './gray-canvas.js';
 export { renderGlyphSheet, glyphSheetLayout, formatLatentPoint } from './glyph-sheet.js';
 export { encodeGrayGif } from './animated-gif.js';
-export { formatGuess, renderWalkFrame, walkFrameLayout, type WalkFrameLayout } from './walk-frame.js';
+export { formatGuess, renderWalkFrame, walkFrameLayout } from './walk-frame.js';
