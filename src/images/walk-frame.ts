@@ -22,12 +22,12 @@ export interface WalkFrameLayout {
 
 /**
  * The frame for a digit drawn at `scale` (each digit pixel a scale×scale block) with its
- * caption under it. The caption's font is half the digit's scale, at least 1; where even
+ * caption under it. The caption's font is half the digit's scale, rounded up; where even
  * that is wider than the digit (scale 1), the frame widens and the digit is centred.
  */
 export function walkFrameLayout(scale: number): WalkFrameLayout {
   if (!Number.isInteger(scale) || scale < 1) throw new RangeError(`scale must be a positive integer, got ${scale}`);
-  const captionScale = Math.max(1, Math.floor(scale / 2));
+  const captionScale = Math.ceil(scale / 2);
   const gap = 2 * captionScale;
   const digitSide = IMAGE_SIDE * scale;
   const width = Math.max(digitSide, textWidth(WIDEST_CAPTION, captionScale) + 2 * gap);
