@@ -56,11 +56,8 @@ export async function walkCommand(
     { frames, scale, delayMs: delay },
   );
   if (json) {
-    const { width, height, bytes } = walk;
-    const captions = walk.frames.map(({ z, digit, probability }) => ({ z, digit, probability }));
-    io.out(
-      JSON.stringify({ event: 'walk', backend, out, frames, width, height, delay, bytes, waypoints, captions }),
-    );
+    const { width, height, bytes, frames: captions } = walk;
+    io.out(JSON.stringify({ event: 'walk', backend, out, frames, width, height, delay, bytes, waypoints, captions }));
     return 0;
   }
   const digits = walk.frames.map((f) => f.digit);

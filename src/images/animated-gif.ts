@@ -32,7 +32,9 @@ export function encodeGrayGif(frames: Iterable<GrayCanvas>, { delayMs }: GifTimi
     const first = size === undefined;
     size ??= { width: frame.width, height: frame.height };
     if (frame.width !== size.width || frame.height !== size.height) {
-      throw new RangeError(`GIF frames differ in size: ${frame.width}×${frame.height}, not ${size.width}×${size.height}`);
+      throw new RangeError(
+        `GIF frames differ in size: ${frame.width}×${frame.height}, not ${size.width}×${size.height}`,
+      );
     }
     const index = new Uint8Array(frame.pixels.length); // [height * width] palette indices
     for (let i = 0; i < index.length; i++) index[i] = Math.round(Math.min(1, Math.max(0, frame.pixels[i]!)) * 255);
