@@ -30,7 +30,7 @@ export interface WalkRecorderOptions {
 }
 
 /** `walk-20261201-181502.gif`, local time; `-2`, `-3`… when that name is taken, so nothing saved is replaced. */
-export function walkFileName(dir: string, date: Date): string {
+function walkFileName(dir: string, date: Date): string {
   const two = (n: number) => String(n).padStart(2, '0');
   const stamp =
     `${date.getFullYear()}${two(date.getMonth() + 1)}${two(date.getDate())}-` +
