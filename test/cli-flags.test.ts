@@ -10,7 +10,15 @@ import {
   UsageError,
   type IntegerFlag,
 } from '../src/commands/flags.js';
-import { COMMANDS, FLAGS, flagsOf, type CommandName, type FlagName } from '../src/commands/help.js';
+import {
+  COMMANDS,
+  FLAGS,
+  flagsOf,
+  isRepeatable,
+  REPEATABLE_NOTE,
+  type CommandName,
+  type FlagName,
+} from '../src/commands/help.js';
 
 const DEFAULTS = { workers: 2 };
 const INTEGER_NAMES = Object.keys(INTEGER_FLAGS) as IntegerFlag[];
@@ -149,9 +157,9 @@ describe('the command line', () => {
     }
   });
 
-  it('a flag given twice is a usage error, whatever its values', () => {
+  it('a flag given twice is a usage error, whatever its values, unless it may repeat', () => {
     const takes = COMMAND_NAMES.flatMap((c) => flagsOf(c).map((f) => [c, f] as const));
-    const pairs = takes.filter(([, f]) => f !== 'help' && f !== 'version');
+    const pairs = takes.filter(([, f]) => f !== 'help' && f !== 'version' && !isRepeatable(f));
     fc.assert(
       fc.property(fc.constantFrom(...pairs), typed, typed, ([command, flag], a, b) => {
         const argv = [command, given(flag, a), given(flag, b)];
@@ -163,6 +171,40 @@ describe('the command line', () => {
       name: 'UsageError',
       message: '--epochs is given more than once',
     });
+  });
+
+  it('a repeatable flag keeps every value in order, and every help that lists it says it may repeat', () => {
+    const repeatable = FLAG_NAMES.filter(isRepeatable);
+    assert.deepEqual(repeatable, ['through']);
+    const argv = ['walk', '--from', '0,0', '--through', '1,2', '--through=-3,4', '--to', '5,6', '--through', '0.5,0'];
+    const walk = parseInvocation(argv, DEFAULTS);
+    assert.equal(walk.kind, 'command');
+    if (walk.kind !== 'command') return;
+    assert.deepEqual(walk.options.through, [
+      [1, 2],
+      [-3, 4],
+      [0.5, 0],
+    ]);
+    assert.deepEqual(
+      [walk.options.from, walk.options.to],
+      [
+        [0, 0],
+        [5, 6],
+      ],
+    );
+    assert.equal(walk.options.scale, 4, "walk's own default scale");
+    const helps = [
+      ...COMMAND_NAMES.map((c) => parseInvocation([c, '--help'], DEFAULTS)),
+      parseInvocation(['--help'], DEFAULTS),
+    ];
+    for (const help of helps) {
+      const text = help.kind === 'help' ? help.text : '';
+      for (const flag of FLAG_NAMES) {
+        const line = text.split('\n').find((l) => l.startsWith(`    ${FLAGS[flag].synopsis} `));
+        if (line !== undefined) assert.equal(line.endsWith(REPEATABLE_NOTE), isRepeatable(flag), line);
+      }
+    }
+    assert.match(refusal(['walk', '--through', '1,2', '--through', '3']), /^--through needs two numbers .* got "3"$/);
   });
 
   it('maps flags onto the config and the command options', () => {

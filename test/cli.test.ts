@@ -75,7 +75,7 @@ describe('command line', () => {
     assert.deepEqual(jsonLines(repeated.stdout), [{ event: 'error', message: '--json is given more than once' }]);
   });
 
-  const commands = ['train', 'eval', 'generate', 'classify', 'discover', 'manifold'];
+  const commands = ['train', 'eval', 'generate', 'classify', 'discover', 'manifold', 'walk'];
   for (const command of commands) {
     it(`${command} --help prints that command's help and does nothing else, whatever else is given`, async () => {
       const dir = path.join(temp('help'), 'models');

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MODELS_DIR, DEFAULT_SEED, type Config } from '../config.js';
+import { DEFAULT_WALK_SCALE } from '../ml/walk-config.js';
 import { GraphicsModeError, parseGraphicsRequest, type GraphicsRequest } from '../render/index.js';
 import type { DiscoverFlags } from './discover.js';
 import { parseBackend, parseIntegerFlag, parseLatentPoint, UsageError, type IntegerFlag } from './flags.js';
@@ -16,11 +17,13 @@ import {
   flagsOf,
   globalHelp,
   isCommand,
+  isRepeatable,
   type CommandName,
   type FlagName,
 } from './help.js';
 import type { CommandOptions } from './io.js';
 import type { ManifoldFlags } from './manifold.js';
+import type { WalkFlags } from './walk.js';
 
 /** What the command line asks for. */
 export type Invocation =
@@ -32,7 +35,7 @@ export type Invocation =
       command: CommandName;
       args: string[];
       config: Config;
-      options: Omit<CommandOptions, 'io'> & DiscoverFlags & ManifoldFlags;
+      options: Omit<CommandOptions, 'io'> & DiscoverFlags & ManifoldFlags & WalkFlags;
     };
 
 /** Values that depend on the machine, passed in so parsing stays pure. */
@@ -46,7 +49,8 @@ export interface InvocationDefaults {
  * before `--` wins over everything else, mistakes included.
  *
  * @throws {UsageError} for anything the help does not describe: an unknown command or
- *   flag, a flag the command does not take, a repeated flag, a missing or out-of-range value.
+ *   flag, a flag the command does not take, a flag given twice that may not repeat, a
+ *   missing or out-of-range value.
  */
 export function parseInvocation(argv: readonly string[], defaults: InvocationDefaults): Invocation {
   const { tokens } = parseArgs({
@@ -77,6 +81,8 @@ export function parseInvocation(argv: readonly string[], defaults: InvocationDef
   if (first !== undefined && command === undefined) throw new UsageError(`unknown command "${first}"`);
 
   const values = new Map<FlagName, string | true>();
+  // Every value of a repeatable flag, in the order given; `values` keeps the last.
+  const repeats = new Map<FlagName, string[]>();
   const accepted = flagsOf(command);
   const who = command ?? 'the app';
   for (const token of tokens) {
@@ -86,8 +92,10 @@ export function parseInvocation(argv: readonly string[], defaults: InvocationDef
     const known = Object.hasOwn(FLAGS, name) && (token.rawName === `--${name}` || token.rawName === '-h');
     if (!known) throw new UsageError(`unknown flag ${token.rawName}`);
     if (!accepted.includes(name)) throw new UsageError(`${who} does not take --${name}`);
-    if (values.has(name)) throw new UsageError(`--${name} is given more than once`);
-    values.set(name, flagValue(name, token.rawName, token.value, token.inlineValue));
+    if (values.has(name) && !isRepeatable(name)) throw new UsageError(`--${name} is given more than once`);
+    const value = flagValue(name, token.rawName, token.value, token.inlineValue);
+    values.set(name, value);
+    if (typeof value === 'string') repeats.set(name, [...(repeats.get(name) ?? []), value]);
   }
   if (values.has('version')) return { kind: 'version' };
 
@@ -114,7 +122,10 @@ export function parseInvocation(argv: readonly string[], defaults: InvocationDef
     const count = maxArgs === 0 ? 'no arguments' : 'one argument';
     throw new UsageError(`${command} takes ${count}, got "${args.join(' ')}"`);
   }
-  const z = text('z');
+  const point = (name: 'z' | 'from' | 'to') => {
+    const value = text(name);
+    return value === undefined ? undefined : parseLatentPoint(value, name);
+  };
   return {
     kind: 'command',
     command,
@@ -122,12 +133,17 @@ export function parseInvocation(argv: readonly string[], defaults: InvocationDef
     config,
     options: {
       json: values.has('json'),
-      z: z === undefined ? undefined : parseLatentPoint(z),
+      z: point('z'),
       out: text('out'),
-      scale: integer('scale') ?? DEFAULT_SCALE,
+      scale: integer('scale') ?? (command === 'walk' ? DEFAULT_WALK_SCALE : DEFAULT_SCALE),
       top: integer('top'),
       grid: integer('grid'),
       n: integer('n'),
+      from: point('from'),
+      to: point('to'),
+      through: repeats.get('through')?.map((value) => parseLatentPoint(value, 'through')),
+      frames: integer('frames'),
+      delay: integer('delay'),
     },
   };
 }

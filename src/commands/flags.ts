@@ -48,6 +48,10 @@ export const INTEGER_FLAGS = {
   top: { min: 1, max: 100 },
   grid: { min: 1, max: MAX_GRID_SIDE },
   n: { min: 1, max: MAX_MANIFOLD_SIDE },
+  // Two frames are the ends; 600 is ten seconds at 60 frames a second, and keeps the GIF's memory bounded.
+  frames: { min: 2, max: 600 },
+  // GIF counts hundredths of a second, and viewers show delays under 20 ms as 100 ms; ten seconds is a slide show.
+  delay: { min: 20, max: 10_000 },
 } as const satisfies Record<string, IntegerRange>;
 
 export type IntegerFlag = keyof typeof INTEGER_FLAGS;
@@ -95,14 +99,15 @@ export function parseBackend(value: string): BackendName {
 }
 
 /**
- * Reads `--z` ("X,Y") into two numbers within ±LATENT_BOUND.
+ * Reads a latent point ("X,Y": `--z`, or `walk`'s `--from`, `--to` and `--through`)
+ * into two numbers within ±LATENT_BOUND.
  *
- * @throws {UsageError} when the value is not two such numbers.
+ * @throws {UsageError} naming `flag` when the value is not two such numbers.
  */
-export function parseLatentPoint(value: string): [number, number] {
+export function parseLatentPoint(value: string, flag = 'z'): [number, number] {
   const parts = value.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
   if (parts.length !== 2 || !parts.every((p) => Number.isFinite(p) && Math.abs(p) <= LATENT_BOUND)) {
-    throw new UsageError(`--z needs two numbers from -${LATENT_BOUND} to ${LATENT_BOUND} as X,Y, got "${value}"`);
+    throw new UsageError(`--${flag} needs two numbers from -${LATENT_BOUND} to ${LATENT_BOUND} as X,Y, got "${value}"`);
   }
   return [parts[0], parts[1]];
 }

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_MODELS_DIR, DEFAULT_SEED } from '../config.js';
 import { DEFAULT_GRID_SIDE, DEFAULT_MANIFOLD_SIDE, DEFAULT_TOP } from '../ml/new-numbers/discovery-config.js';
+import { DEFAULT_WALK_DELAY_MS, DEFAULT_WALK_FRAMES, DEFAULT_WALK_SCALE } from '../ml/walk-config.js';
 import { GRAPHICS_ENV_VAR } from '../render/index.js';
 import { LATENT_BOUND, rangeText } from './flags.js';
 
@@ -21,7 +22,12 @@ interface FlagHelp {
   text: string;
   /** Whether it takes a value (a string) or stands alone (a switch). */
   takesValue: boolean;
+  /** Whether it may be given more than once, each value kept in order; the help says so. */
+  repeatable?: boolean;
 }
+
+/** What the help adds to a flag that may be given more than once. */
+export const REPEATABLE_NOTE = '; may be given more than once';
 
 /** Every flag, by its name without the dashes. */
 export const FLAGS = {
@@ -73,8 +79,8 @@ export const FLAGS = {
     takesValue: true,
   },
   out: {
-    synopsis: '--out FILE.png',
-    text: "the PNG to write: generate's digit, discover's sheet, manifold's picture (manifold.png)",
+    synopsis: '--out FILE',
+    text: "the PNG to write: generate's digit, discover's sheet, manifold's picture (manifold.png); walk's GIF",
     takesValue: true,
   },
   scale: {
@@ -96,6 +102,28 @@ export const FLAGS = {
   n: {
     synopsis: '--n N',
     text: `draw N×N digits, ${rangeText('n')} (${DEFAULT_MANIFOLD_SIDE})`,
+    takesValue: true,
+  },
+  from: {
+    synopsis: '--from X,Y',
+    text: `where a walk starts in the latent plane, each from -${LATENT_BOUND} to ${LATENT_BOUND}`,
+    takesValue: true,
+  },
+  to: { synopsis: '--to X,Y', text: 'where a walk ends, within the same bounds', takesValue: true },
+  through: {
+    synopsis: '--through X,Y',
+    text: 'a point the walk passes on its way, in the order given',
+    takesValue: true,
+    repeatable: true,
+  },
+  frames: {
+    synopsis: '--frames N',
+    text: `frames of a walk, spaced evenly along its length, ${rangeText('frames')} (${DEFAULT_WALK_FRAMES})`,
+    takesValue: true,
+  },
+  delay: {
+    synopsis: '--delay MS',
+    text: `milliseconds each frame of a walk shows, ${rangeText('delay')} (${DEFAULT_WALK_DELAY_MS})`,
     takesValue: true,
   },
   help: { synopsis: '-h, --help', text: "this help; after a command, that command's own", takesValue: false },
@@ -167,6 +195,17 @@ export const COMMANDS = {
     flagText: { out: 'where the picture goes (manifold.png)' },
     examples: ['manifold --n 30 --out manifold.png'],
   },
+  walk: {
+    usage: 'walk --from X,Y --to X,Y --out FILE.gif',
+    summary: "an animated GIF of a path through the latent plane, captioned with the CNN's guesses",
+    maxArgs: 0,
+    flags: ['from', 'to', 'through', 'frames', 'delay', 'scale', 'out', ...MODEL_FLAGS],
+    flagText: {
+      out: 'the GIF to write; its name ends in .gif',
+      scale: `digit upscaling in each frame, ${rangeText('scale')} (${DEFAULT_WALK_SCALE})`,
+    },
+    examples: ['walk --from -1.5,0 --through 0,1 --to 1.5,0 --frames 60 --out walk.gif'],
+  },
 } as const satisfies Record<string, CommandHelp>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -178,6 +217,12 @@ export const APP_FLAGS: readonly FlagName[] = [
   'models-dir',
   'graphics',
 ] satisfies FlagName[];
+
+/** Whether flag `name` may be given more than once. */
+export function isRepeatable(name: FlagName): boolean {
+  const flag: FlagHelp = FLAGS[name];
+  return flag.repeatable === true;
+}
 
 /** Whether `name` is one of our commands. */
 export function isCommand(name: string): name is CommandName {
@@ -192,7 +237,10 @@ export function flagsOf(command: CommandName | undefined): readonly FlagName[] {
 
 const optionLines = (flags: readonly FlagName[], overrides: Partial<Record<FlagName, string>> = {}) => {
   const width = Math.max(...flags.map((f) => FLAGS[f].synopsis.length)) + 2;
-  return flags.map((f) => `    ${FLAGS[f].synopsis.padEnd(width)}${overrides[f] ?? FLAGS[f].text}`);
+  return flags.map((f) => {
+    const note = isRepeatable(f) ? REPEATABLE_NOTE : '';
+    return `    ${FLAGS[f].synopsis.padEnd(width)}${overrides[f] ?? FLAGS[f].text}${note}`;
+  });
 };
 
 /** The help of the whole CLI: every command, every flag, examples, environment and exit codes. */

@@ -9,6 +9,7 @@ import type { CommandOptions } from './io.js';
 import { manifoldCommand, type ManifoldFlags } from './manifold.js';
 import { sayError } from './say-error.js';
 import { trainCommand } from './train.js';
+import { walkCommand, type WalkFlags } from './walk.js';
 
 /**
  * Runs one headless command and returns its exit code: 0 on success, 2 for a usage
@@ -19,7 +20,7 @@ export async function runCommand(
   command: CommandName,
   args: string[],
   config: Config,
-  options: CommandOptions & DiscoverFlags & ManifoldFlags,
+  options: CommandOptions & DiscoverFlags & ManifoldFlags & WalkFlags,
 ): Promise<number> {
   const { io, json } = options;
   try {
@@ -36,6 +37,8 @@ export async function runCommand(
         return await discoverCommand(config, options);
       case 'manifold':
         return await manifoldCommand(config, options);
+      case 'walk':
+        return await walkCommand(config, options);
       default:
         throw new UsageError(`unknown command "${command satisfies never}"`);
     }

@@ -12,7 +12,7 @@ export { DataError } from './data-error.js';
 export { IMAGE_SIDE, IMAGE_PIXELS, NUM_CLASSES, MNIST_MEAN, MNIST_STD, MNIST_FILES } from './mnist-format.js';
 
 // Float views for the models
-export { normalisedView, unitView, gatherNormalised, gatherUnit, gatherLabels } from './views.js';
+export { normalisedView, normaliseUnit, unitView, gatherNormalised, gatherUnit, gatherLabels } from './views.js';
 
 // Seeded order
 export { createRng } from './rng.js';

@@ -64,6 +64,15 @@ export function normalisedView(set: DigitSet, start = 0, count = set.count - sta
 }
 
 /**
+ * Pixels in [0, 1] (a decoded or drawn digit) scaled as in {@link normalisedView}, the classifier's input.
+ *
+ * @returns a fresh array of the same length
+ */
+export function normaliseUnit(pixels: Float32Array): Float32Array {
+  return pixels.map((p) => (p - MNIST_MEAN) / MNIST_STD);
+}
+
+/**
  * Images `start .. start+count` as `x/255` in [0, 1], the VAE's input and target.
  *
  * @returns [count * 784] floats, a fresh array

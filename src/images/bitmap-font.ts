@@ -8,8 +8,9 @@ const GLYPH_HEIGHT = 5;
 const LETTER_SPACING = 1;
 
 /**
- * A 3×5 font holding just what a latent point's caption needs: digits, sign,
- * decimal point, comma and parentheses. `#` is ink.
+ * A 3×5 font holding just what the captions need: digits, sign, decimal point,
+ * comma and parentheses for a latent point, space and per cent for a guess
+ * such as "7 (93%)". `#` is ink.
  */
 const GLYPHS: Readonly<Record<string, readonly string[]>> = {
   '0': ['###', '#.#', '#.#', '#.#', '###'],
@@ -27,6 +28,8 @@ const GLYPHS: Readonly<Record<string, readonly string[]>> = {
   ',': ['...', '...', '...', '.#.', '#..'],
   '(': ['.#.', '#..', '#..', '#..', '.#.'],
   ')': ['.#.', '..#', '..#', '..#', '.#.'],
+  ' ': ['...', '...', '...', '...', '...'],
+  '%': ['#..', '..#', '.#.', '#..', '..#'],
 };
 
 /** Canvas pixels that `text` spans across at `scale` canvas pixels per font pixel. */

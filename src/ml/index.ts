@@ -11,3 +11,4 @@ export { saveModelSet, ModelFileError, type ModelMetadata } from './model-store.
 export { acquireModelsLock, ModelsDirError } from './models-lock.js';
 export { loadClassifier, loadVae, type SavedClassifier, type SavedVae } from './saved-models.js';
 export { startTraining, type TrainingSession, type SessionOptions } from './training-session.js';
+export { pointsAlongPath, saveWalkGif, type WalkOptions, type WalkSummary } from './latent-walk.js';

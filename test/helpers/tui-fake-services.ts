@@ -8,6 +8,8 @@ import { IMAGE_PIXELS, IMAGE_SIDE, type DigitSet, type Mnist } from '../../src/d
 import type { ModelMetadata, SessionOptions, TestMetrics, TrainEvent } from '../../src/ml/index.js';
 import type { NamedNumber, NewNumberCandidate } from '../../src/ml/new-numbers/index.js';
 import type { AppServices, ScanOptions } from '../../src/ui/background/index.js';
+// The walk on its own: the folder's index would load TensorFlow.js.
+import { saveWalkGif } from '../../src/ml/latent-walk.js';
 
 /** Metadata as a finished run writes it, at a fixed date so frames repeat. */
 export function metadataFor(model: ModelName, epochs = 3, planned = epochs): ModelMetadata {
@@ -209,6 +211,9 @@ export function fakeServices(saved: Partial<Record<ModelName, ModelMetadata>> = 
       named.push({ name, z: [entry.z[0], entry.z[1]], vae: entry.vae, cnn: entry.cnn, namedAt: NAMED_AT });
       return [...named];
     },
+    // The real GIF writer over the fake models: what the app saves is a GIF a test can decode.
+    saveWalk: ({ vae, classifier }, waypoints, file, options) =>
+      saveWalkGif(file, { decode: vae.decode, classify: classifier.classify }, waypoints, options),
   };
   return { services, sessions, saved, scans, named, disposed: () => disposed };
 }

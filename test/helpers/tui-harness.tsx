@@ -188,6 +188,8 @@ export async function startApp(
     /** Real services in place of some fakes. */
     services?: Partial<AppServices>;
     modelsDir?: string;
+    /** Where recorded walks are saved. */
+    walkDir?: string;
     columns?: number;
     rows?: number;
     display?: Display;
@@ -197,7 +199,12 @@ export async function startApp(
   const fakes = fakeServices(options.saved, options.named);
   const services = { ...fakes.services, ...options.services };
   const store = createStore(initialState({ columns, rows }, display, modelsDir));
-  const controller = createController({ store, services, config: { ...TEST_CONFIG, modelsDir } });
+  const controller = createController({
+    store,
+    services,
+    config: { ...TEST_CONFIG, modelsDir },
+    walkDir: options.walkDir,
+  });
   const ink = renderInk(<App store={store} controller={controller} />, columns, rows);
   await controller.boot();
   if (options.saved?.vae) await waitFor(() => store.getState().explorer.encoded === 300, 'the latent map');

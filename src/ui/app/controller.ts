@@ -11,6 +11,7 @@ import { IMAGE_SIDE, type Mnist } from '../../data/index.js';
 import {
   createNewNumbersRunner,
   createTrainingRunner,
+  createWalkRecorder,
   encodeTestSet,
   type AppServices,
   type ClassifierHandle,
@@ -34,6 +35,8 @@ export interface ControllerOptions {
   store: Store;
   services: AppServices;
   config: Pick<Config, 'epochs' | 'batchSize' | 'seed' | 'modelsDir' | 'workers' | 'backend'>;
+  /** Where recorded walks are saved: the folder the app was started from unless told otherwise. */
+  walkDir?: string;
 }
 
 function guessOf(probabilities: Float32Array): Guess {
@@ -43,7 +46,7 @@ function guessOf(probabilities: Float32Array): Guess {
 }
 
 /** A controller acting on `store` through `services`; call `boot` once the screen is up. */
-export function createController({ store, services, config }: ControllerOptions): Controller {
+export function createController({ store, services, config, walkDir = '.' }: ControllerOptions): Controller {
   const { dispatch } = store;
   let classifier: ClassifierHandle | undefined;
   let vae: VaeHandle | undefined;
@@ -67,12 +70,14 @@ export function createController({ store, services, config }: ControllerOptions)
     models: () => ({ vae, classifier }),
     data: () => data,
   });
+  const walks = createWalkRecorder({ services, models: () => ({ vae, classifier }), say, dir: walkDir });
 
   function setCursor(z: LatentPoint): void {
     const cursor = clampPoint(z);
     const digit = vae?.decode(Float32Array.from(cursor));
     const guess = digit && classifier ? guessOf(classifier.classify(digit)) : undefined;
     dispatch({ type: 'cursor', cursor, digit, guess });
+    walks.moved(cursor);
   }
 
   function setDrawing(change: Partial<DrawState>): void {
@@ -210,6 +215,9 @@ export function createController({ store, services, config }: ControllerOptions)
       }
       case 'rescan':
         numbers.rescan();
+        return;
+      case 'record':
+        walks.toggle(state.explorer.cursor);
         return;
       case 'name-start':
         numbers.startNaming();

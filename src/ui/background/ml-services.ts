@@ -112,5 +112,8 @@ export function createMlServices(config: Pick<Config, 'backend' | 'dataDir' | 'l
     },
     loadNamedNumbers: async () => (await newNumbers()).loadNamedNumbers(config.modelsDir),
     saveNamedNumber: async (entry) => (await newNumbers()).saveNamedNumber(config.modelsDir, entry),
+    // The handles' functions already take pixels in [0, 1], as the walk asks.
+    saveWalk: async ({ vae, classifier }, waypoints, file, options) =>
+      (await ml()).saveWalkGif(file, { decode: vae.decode, classify: classifier.classify }, waypoints, options),
   };
 }

@@ -4,7 +4,7 @@
  * tests pass fakes that answer at once and the same way every time.
  */
 import type { DigitSet, Mnist } from '../../data/index.js';
-import type { ModelMetadata, SessionOptions, TrainingSession } from '../../ml/index.js';
+import type { ModelMetadata, SessionOptions, TrainingSession, WalkOptions, WalkSummary } from '../../ml/index.js';
 import type { NamedNumber, NewName, NewNumberCandidate } from '../../ml/new-numbers/index.js';
 
 /** Starts training in the background; `startTraining` is the real one. */
@@ -76,4 +76,11 @@ export interface AppServices {
   loadNamedNumbers(): Promise<NamedNumber[]>;
   /** Saves a name for a glyph; resolves to every named number, the new one last. */
   saveNamedNumber(entry: NewName): Promise<NamedNumber[]>;
+  /** Writes the latent walk along `waypoints` as an animated GIF to `file`, whole or not at all. */
+  saveWalk(
+    models: { vae: VaeHandle; classifier: ClassifierHandle },
+    waypoints: readonly (readonly [number, number])[],
+    file: string,
+    options: WalkOptions,
+  ): Promise<WalkSummary>;
 }

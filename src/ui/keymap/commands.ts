@@ -26,6 +26,7 @@ export type Command =
   | { type: 'glyph-select'; index: number }
   | { type: 'glyph-explore' }
   | { type: 'rescan' }
+  | { type: 'record' }
   | { type: 'name-start' }
   | { type: 'name-edit'; text: string }
   | { type: 'name-save' }
@@ -64,6 +65,7 @@ export const KEY_HELP: { section: string; keys: [string, string][] }[] = [
       ['← ↓ ↑ → h j k l', `move the cursor by ${SMALL_STEP}`],
       ['Shift-arrows H J K L', `move by ${BIG_STEP}`],
       ['0', 'back to the centre'],
+      ['r', 'record a walk; r again saves a GIF'],
       ['mouse', 'hover or click the map'],
     ],
   },
@@ -113,6 +115,7 @@ function viewKey(state: AppState, key: Key): Command | undefined {
         return { type: 'move', dx: move.dx * step, dy: move.dy * step };
       }
       if (key.name === 'char' && key.char === '0') return { type: 'point', z: [0, 0] };
+      if (key.name === 'char' && key.char === 'r') return { type: 'record' };
       return undefined;
     case 'draw':
       if (move !== undefined) {
