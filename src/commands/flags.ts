@@ -48,6 +48,8 @@ export const INTEGER_FLAGS = {
   top: { min: 1, max: 100 },
   grid: { min: 1, max: MAX_GRID_SIDE },
   n: { min: 1, max: MAX_MANIFOLD_SIDE },
+  // K decodes per test image: 5000, the most the literature uses, is 50 million for the test set.
+  iw: { min: 1, max: 5000 },
 } as const satisfies Record<string, IntegerRange>;
 
 export type IntegerFlag = keyof typeof INTEGER_FLAGS;
