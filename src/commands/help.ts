@@ -105,7 +105,7 @@ export const FLAGS = {
   },
   binarize: {
     synopsis: '--binarize',
-    text: "vae: train on dynamically binarised digits (each pixel on with probability grey/255)",
+    text: 'vae: train on dynamically binarised digits (each pixel on with probability grey/255)',
     takesValue: false,
   },
   help: { synopsis: '-h, --help', text: "this help; after a command, that command's own", takesValue: false },

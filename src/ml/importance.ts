@@ -16,7 +16,6 @@ import { PROBABILITY_EPSILON, readAndDispose, type Vae } from './vae.js';
 /** Most decodes in flight at once: [4096, 784] float32 is 13 MB a tensor, so memory stays bounded for any K. */
 const DECODES_PER_CHUNK = 4096;
 
-
 export interface ImportanceOptions {
   /** Samples per image, K ≥ 1. */
   samples: number;

@@ -137,8 +137,7 @@ function vaeTask(train: DigitSet, seed: number, binarize: boolean): TrainTask {
       });
     },
     handPass: pass
-      ? (weights, indices, epoch, out) =>
-          pass.gradients(weights, images(indices, epoch), noise(indices, epoch), out)
+      ? (weights, indices, epoch, out) => pass.gradients(weights, images(indices, epoch), noise(indices, epoch), out)
       : undefined,
     evaluate: (test, start, end) => vaeNegElboSum(vae, test, seed, start, end, binarize),
     parts: { encoder: vae.encoder, decoder: vae.decoder },
