@@ -107,7 +107,8 @@ export function parseInvocation(argv: readonly string[], defaults: InvocationDef
     epochs: integer('epochs'),
     batchSize: integer('batch-size') ?? DEFAULT_BATCH_SIZE,
     workers: integer('workers') ?? defaults.workers,
-    binarize: values.has('binarize'),
+    // Only where asked for, so configs without the switch stay as they were.
+    ...(values.has('binarize') && { binarize: true }),
   };
   if (command === undefined) return { kind: 'app', config, graphics: graphicsRequest(text('graphics')) };
 
