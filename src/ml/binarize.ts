@@ -29,6 +29,10 @@ export function gatherBinarized(set: DigitSet, indices: Int32Array, seed: number
   for (let r = 0; r < indices.length; r++) {
     const index = indices[r];
     if (!(index >= 0 && index < set.count)) throw new RangeError(`image ${index} is outside the set of ${set.count}`);
+    // The same image key as the reparameterisation noise, whose ε takes draws 1 and 2 of it (2-D
+    // latent): pixels 0 and 1 share those draws. They are the top-left corner, black in every
+    // MNIST training image, so the draw never decides them there; a salted key would break that tie
+    // on other data, but would also change every draw of the models reported in BENCHMARKS.md.
     const example = scramble(run ^ index);
     const grey = set.images.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS);
     for (let j = 0; j < IMAGE_PIXELS; j++) {
