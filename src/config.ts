@@ -41,6 +41,8 @@ export interface Config {
   batchSize: number;
   /** Training worker threads; each holds a full model replica. */
   workers: number;
+  /** The VAE trains on dynamically binarised digits (`train vae --binarize`); absent means grey levels. */
+  binarize?: boolean;
 }
 
 /** Epochs each model trains for unless told otherwise: enough for each to reach its quality target (BENCHMARKS.md). */

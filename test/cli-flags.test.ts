@@ -217,6 +217,7 @@ describe('the command line', () => {
       dataDir: undefined,
       modelsDir: 'm',
       limit: 500,
+      validation: undefined,
       seed: 0,
       backend: 'auto',
       epochs: 3,

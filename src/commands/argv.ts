@@ -8,6 +8,7 @@ import { DEFAULT_BATCH_SIZE, DEFAULT_MODELS_DIR, DEFAULT_SEED, type Config } fro
 import { DEFAULT_WALK_SCALE } from '../ml/walk-config.js';
 import { GraphicsModeError, parseGraphicsRequest, type GraphicsRequest } from '../render/index.js';
 import type { DiscoverFlags } from './discover.js';
+import type { EvalFlags } from './eval.js';
 import { parseBackend, parseIntegerFlag, parseLatentPoint, UsageError, type IntegerFlag } from './flags.js';
 import {
   commandHelp,
@@ -35,7 +36,7 @@ export type Invocation =
       command: CommandName;
       args: string[];
       config: Config;
-      options: Omit<CommandOptions, 'io'> & DiscoverFlags & ManifoldFlags & WalkFlags;
+      options: Omit<CommandOptions, 'io'> & DiscoverFlags & ManifoldFlags & WalkFlags & EvalFlags;
     };
 
 /** Values that depend on the machine, passed in so parsing stays pure. */
@@ -114,6 +115,8 @@ export function parseInvocation(argv: readonly string[], defaults: InvocationDef
     epochs: integer('epochs'),
     batchSize: integer('batch-size') ?? DEFAULT_BATCH_SIZE,
     workers: integer('workers') ?? defaults.workers,
+    // Only where asked for, so configs without the switch stay as they were.
+    ...(values.has('binarize') && { binarize: true }),
   };
   if (command === undefined) return { kind: 'app', config, graphics: graphicsRequest(text('graphics')) };
 
@@ -144,6 +147,7 @@ export function parseInvocation(argv: readonly string[], defaults: InvocationDef
       through: repeats.get('through')?.map((value) => parseLatentPoint(value, 'through')),
       frames: integer('frames'),
       delay: integer('delay'),
+      iw: integer('iw'),
     },
   };
 }

@@ -7,16 +7,34 @@ import {
   loadClassifier,
   loadVae,
   releaseBackend,
+  vaeImportanceBound,
   type TestMetrics,
 } from '../ml/index.js';
 import type { CommandOptions } from './io.js';
 import { MissingModelError } from './missing-model.js';
 
+/** What only `eval` reads. */
+export interface EvalFlags {
+  /** Samples per test image of the VAE's importance-sampled bound; absent means none computed. */
+  iw?: number;
+}
+
+/** The VAE's figures in eval's result. */
+interface VaeResult extends TestMetrics {
+  /** Measured on the test set's fixed binarisation (a model trained with --binarize). */
+  binarized: boolean;
+  /** −(importance-sampled bound on log p(x)), nats per image: an upper bound on −log p(x). */
+  iwNegLogLikelihood?: number;
+  iwSamples?: number;
+  iwSeed?: number;
+  iwSeconds?: number;
+}
+
 /**
- * `mnist-tui eval`: test metrics of whichever saved models exist, on the full test set. It
- * awaits its reads, so it may run on webgpu.
+ * `mnist-tui eval`: test metrics of whichever saved models exist, on the full test set, and
+ * with `--iw K` the VAE's importance-sampled bound. It awaits its reads, so it may run on webgpu.
  */
-export async function evalCommand(config: Config, options: CommandOptions): Promise<number> {
+export async function evalCommand(config: Config, options: CommandOptions & EvalFlags): Promise<number> {
   const backend = await initBackend(config.backend, 'async');
   try {
     return await evaluateSaved(config, options, backend);
@@ -25,17 +43,41 @@ export async function evalCommand(config: Config, options: CommandOptions): Prom
   }
 }
 
-async function evaluateSaved(config: Config, { io, json }: CommandOptions, backend: string): Promise<number> {
+async function evaluateSaved(
+  config: Config,
+  { io, json, iw }: CommandOptions & EvalFlags,
+  backend: string,
+): Promise<number> {
   const [classifier, vae] = [await loadClassifier(config.modelsDir), await loadVae(config.modelsDir)];
   if (classifier === undefined && vae === undefined) throw new MissingModelError('cnn', config.modelsDir);
   const { test, source } = await loadMnist({ dataDir: config.dataDir });
-  const result: { event: 'eval'; backend: string; testImages: number; cnn?: TestMetrics; vae?: TestMetrics } = {
+  const result: { event: 'eval'; backend: string; testImages: number; cnn?: TestMetrics; vae?: VaeResult } = {
     event: 'eval',
     backend,
     testImages: test.count,
   };
   if (classifier) result.cnn = await evaluateClassifier(classifier.model, test);
-  if (vae) result.vae = await evaluateVae(vae.vae, test, vae.metadata.seed);
+  if (vae) {
+    const binarized = vae.metadata.binarized === true;
+    result.vae = { ...(await evaluateVae(vae.vae, test, vae.metadata.seed, binarized)), binarized };
+    if (iw !== undefined) {
+      const started = performance.now();
+      const progress = progressReporter(io, json);
+      const bound = await vaeImportanceBound(vae.vae, test, {
+        samples: iw,
+        seed: config.seed,
+        binarized,
+        onProgress: progress.report,
+      });
+      progress.end();
+      Object.assign(result.vae, {
+        iwNegLogLikelihood: bound,
+        iwSamples: iw,
+        iwSeed: config.seed,
+        iwSeconds: (performance.now() - started) / 1000,
+      });
+    }
+  }
   if (json) {
     io.out(JSON.stringify(result));
     return 0;
@@ -46,10 +88,36 @@ async function evaluateSaved(config: Config, { io, json }: CommandOptions, backe
       ? `CNN test accuracy: ${(result.cnn.testAccuracy * 100).toFixed(2)}%`
       : 'CNN: not trained (mnist-tui train cnn)',
   );
-  io.out(
-    result.vae?.testNegElbo !== undefined
-      ? `VAE test -ELBO: ${result.vae.testNegElbo.toFixed(2)} nats/image`
-      : 'VAE: not trained (mnist-tui train vae)',
-  );
+  if (result.vae?.testNegElbo === undefined) {
+    io.out('VAE: not trained (mnist-tui train vae)');
+    return 0;
+  }
+  const data = result.vae.binarized ? ' (binarised test set)' : '';
+  io.out(`VAE test -ELBO${data}: ${result.vae.testNegElbo.toFixed(2)} nats/image`);
+  const { iwNegLogLikelihood, iwSamples, iwSeconds } = result.vae;
+  if (iwNegLogLikelihood !== undefined) {
+    io.out(
+      `VAE test -log p(x) <= ${iwNegLogLikelihood.toFixed(2)} nats/image` +
+        ` (importance-sampled bound, K = ${iwSamples}, seed ${config.seed}, ${iwSeconds?.toFixed(1)} s)`,
+    );
+  }
   return 0;
+}
+
+/** Progress of the importance-sampled bound on stderr: in place on a terminal, else every tenth. */
+function progressReporter(io: CommandOptions['io'], json: boolean) {
+  let lastTenth = 0;
+  return {
+    report(done: number, total: number) {
+      if (io.isTTY) io.status(`\r\x1b[2KImportance sampling: ${done}/${total} test images`);
+      const tenth = Math.floor((10 * done) / total);
+      if (!io.isTTY && !json && tenth > lastTenth && done < total) {
+        lastTenth = tenth;
+        io.err(`Importance sampling: ${done}/${total} test images`);
+      }
+    },
+    end() {
+      if (io.isTTY) io.status('\r\x1b[2K');
+    },
+  };
 }

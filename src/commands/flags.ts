@@ -52,6 +52,8 @@ export const INTEGER_FLAGS = {
   frames: { min: 2, max: 600 },
   // GIF counts hundredths of a second, and viewers show delays under 20 ms as 100 ms; ten seconds is a slide show.
   delay: { min: 20, max: 10_000 },
+  // K decodes per test image: 5000, the most the literature uses, is 50 million for the test set.
+  iw: { min: 1, max: 5000 },
 } as const satisfies Record<string, IntegerRange>;
 
 export type IntegerFlag = keyof typeof INTEGER_FLAGS;

@@ -126,6 +126,16 @@ export const FLAGS = {
     text: `milliseconds each frame of a walk shows, ${rangeText('delay')} (${DEFAULT_WALK_DELAY_MS})`,
     takesValue: true,
   },
+  iw: {
+    synopsis: '--iw K',
+    text: `also the VAE's importance-sampled bound on −log p(x) with K samples an image, ${rangeText('iw')}`,
+    takesValue: true,
+  },
+  binarize: {
+    synopsis: '--binarize',
+    text: 'vae: train on dynamically binarised digits (each pixel on with probability grey/255)',
+    takesValue: false,
+  },
   help: { synopsis: '-h, --help', text: "this help; after a command, that command's own", takesValue: false },
   version: { synopsis: '--version', text: 'the version of mnist-tui', takesValue: false },
 } as const satisfies Record<string, FlagHelp>;
@@ -154,15 +164,16 @@ export const COMMANDS = {
     usage: 'train <cnn|vae|all>',
     summary: 'train and save to the models folder',
     maxArgs: 1,
-    flags: [...TRAINING_FLAGS, 'validation', ...MODEL_FLAGS],
-    examples: ['train cnn --epochs 1 --limit 5000'],
+    flags: [...TRAINING_FLAGS, 'validation', 'binarize', ...MODEL_FLAGS],
+    examples: ['train cnn --epochs 1 --limit 5000', 'train vae --binarize'],
   },
   eval: {
     usage: 'eval',
     summary: 'test metrics of the saved models',
     maxArgs: 0,
-    flags: ['data-dir', ...MODEL_FLAGS],
-    examples: ['eval --json'],
+    flags: ['iw', 'seed', 'data-dir', ...MODEL_FLAGS],
+    flagText: { seed: `seed of the importance samples, ${rangeText('seed')} (${DEFAULT_SEED})` },
+    examples: ['eval --json', 'eval --iw 5000'],
   },
   generate: {
     usage: 'generate --z X,Y',

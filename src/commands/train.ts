@@ -20,6 +20,7 @@ export async function trainCommand(args: string[], config: Config, { io, json }:
   if (models === undefined || extra.length > 0) {
     throw new UsageError(`train needs one of cnn, vae or all${target ? `, got "${args.join(' ')}"` : ''}`);
   }
+  if (config.binarize === true && !models.includes('vae')) throw new UsageError('--binarize is for the VAE only');
   const data = await loadMnist({ dataDir: config.dataDir, limit: config.limit, validation: config.validation });
   const controller = new AbortController();
   const stop = () => {
@@ -40,6 +41,7 @@ export async function trainCommand(args: string[], config: Config, { io, json }:
         modelsDir: config.modelsDir,
         workers: config.workers,
         backend: config.backend,
+        binarize: config.binarize,
         signal: controller.signal,
         onEvent: json ? jsonReporter(io.out) : textReporter(io, epochs),
         onNotice: (message) =>

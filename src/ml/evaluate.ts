@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { gatherNormalised, gatherUnit, IMAGE_SIDE, IMAGE_PIXELS, type DigitSet } from '../data/index.js';
 import { readAndDispose, vaeLoss, type Vae } from './vae.js';
+import { gatherBinarizedForEvaluation } from './binarize.js';
 
 /** Test metrics: accuracy in [0,1] for the CNN, −ELBO in nats per image for the VAE. */
 export interface TestMetrics {
@@ -74,19 +75,29 @@ export async function classifierCorrect(
   return { kind: 'accuracy', sum: correct, count: end - start };
 }
 
-/** Summed single-sample −ELBO of test images [start, end), with noise seeded per batch; reads awaited. */
+/** Held-out images as a VAE sees them: grey levels in [0, 1], or the fixed binarisation of binarize.ts. */
+export function heldOutImages(test: DigitSet, indices: Int32Array, binarized: boolean): Float32Array {
+  return binarized ? gatherBinarizedForEvaluation(test, indices) : gatherUnit(test, indices);
+}
+
+/**
+ * Summed −ELBO of test images [start, end): one draw of z per image from q(z|x) (not its
+ * mean), with noise seeded per batch; reads awaited. A model trained on binarised images
+ * (`binarized`) is measured on the test set's one fixed binarisation.
+ */
 export async function vaeNegElboSum(
   vae: Vae,
   test: DigitSet,
   seed: number,
   start = 0,
   end = test.count,
+  binarized = false,
 ): Promise<PartialMetric> {
   let total = 0;
   for (const indices of batchesOf(start, end)) {
     const batch = indices[0] / EVAL_BATCH;
     const loss = tf.tidy(() => {
-      const x = tf.tensor2d(gatherUnit(test, indices), [indices.length, IMAGE_PIXELS]); // [batch, 784]
+      const x = tf.tensor2d(heldOutImages(test, indices, binarized), [indices.length, IMAGE_PIXELS]); // [batch, 784]
       const noise = tf.randomNormal([indices.length, vae.latentDim], 0, 1, 'float32', seed + batch) as tf.Tensor2D;
       return vaeLoss(vae, x, noise);
     });
@@ -100,7 +111,7 @@ export async function evaluateClassifier(model: tfl.LayersModel, test: DigitSet)
   return combineMetrics([await classifierCorrect(model, test)]);
 }
 
-/** Single-sample −ELBO with seeded noise, so the figure repeats for the same model. */
-export async function evaluateVae(vae: Vae, test: DigitSet, seed: number): Promise<TestMetrics> {
-  return combineMetrics([await vaeNegElboSum(vae, test, seed)]);
+/** Single-sample −ELBO with seeded noise, so the figure repeats for the same model; see {@link vaeNegElboSum}. */
+export async function evaluateVae(vae: Vae, test: DigitSet, seed: number, binarized = false): Promise<TestMetrics> {
+  return combineMetrics([await vaeNegElboSum(vae, test, seed, 0, test.count, binarized)]);
 }

@@ -5,6 +5,7 @@ export { FlatAdam } from './adam.js';
 export { createStepper } from './stepper.js';
 export { createTask } from './tasks.js';
 export { classifyImages, evaluateClassifier, evaluateVae, type TestMetrics } from './evaluate.js';
+export { vaeImportanceBound } from './importance.js';
 export { trainModel, TrainingError } from './train.js';
 export type { TrainEvent } from './events.js';
 export { saveModelSet, ModelFileError, type ModelMetadata } from './model-store.js';

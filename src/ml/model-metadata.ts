@@ -19,6 +19,11 @@ export interface ModelMetadata {
   lossHistory: number[];
   /** ISO 8601 time of writing. */
   date: string;
+  /**
+   * VAE only: trained on dynamically binarised images (`train vae --binarize`), so its
+   * metrics are on the test set's fixed binarisation. Absent (older models too) means grey levels.
+   */
+  binarized?: boolean;
 }
 
 /** Why a value does not fit, or undefined when it does. */
@@ -36,7 +41,7 @@ const isLosses: Check = (v) =>
   Array.isArray(v) && v.every((x) => isFinite(x) === undefined) ? undefined : 'needs a list of finite numbers';
 
 /** Each field as `saveModelSet` writes it; `model` and `metrics` are checked against the model's name. */
-const FIELDS: Record<Exclude<keyof ModelMetadata, 'model' | 'metrics'>, Check> = {
+const FIELDS: Record<Exclude<keyof ModelMetadata, 'model' | 'metrics' | 'binarized'>, Check> = {
   dataset: isText,
   trainImages: isInteger(1),
   epochs: isInteger(1),
@@ -70,6 +75,9 @@ export function metadataProblem(value: unknown, name: ModelName): string | undef
   for (const [field, check] of Object.entries(FIELDS)) {
     const problem = check(record[field]);
     if (problem !== undefined) return `"${field}" ${problem}, got ${shown(record[field])}`;
+  }
+  if (record.binarized !== undefined && typeof record.binarized !== 'boolean') {
+    return `"binarized" needs true or false, got ${shown(record.binarized)}`;
   }
   const metadata = record as unknown as ModelMetadata;
   if (metadata.epochs > metadata.epochsPlanned) {

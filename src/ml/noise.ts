@@ -7,16 +7,16 @@
  */
 
 /** 2^32, to turn a 32-bit hash into a uniform number. */
-const TWO_32 = 2 ** 32;
+export const TWO_32 = 2 ** 32;
 /** 2^32 / φ: an odd constant whose multiples spread consecutive integers over 32 bits. */
-const GOLDEN = 0x9e3779b9;
+export const GOLDEN = 0x9e3779b9;
 
 /**
  * A bijective avalanche on 32 bits (the whole MurmurHash3 finaliser; data/batches.ts mixes
  * epochs with its last four steps, and keeps them so that batch orders stay as they were): each
  * input bit flips about half of the output bits, so adjacent keys give unrelated outputs.
  */
-function scramble(h: number): number {
+export function scramble(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -31,8 +31,7 @@ function scramble(h: number): number {
  */
 export function exampleNoise(seed: number, epoch: number, indices: Int32Array, latent: number): Float32Array {
   const out = new Float32Array(indices.length * latent);
-  // Each step is a bijection of the key so far, so within one (seed, epoch) no two indices share a key.
-  const run = scramble(scramble(seed >>> 0) ^ Math.imul(epoch >>> 0, GOLDEN));
+  const run = runKey(seed, epoch);
   for (let r = 0; r < indices.length; r++) {
     const example = scramble(run ^ indices[r]);
     for (let j = 0; j < latent; j += 2) {
@@ -45,4 +44,12 @@ export function exampleNoise(seed: number, epoch: number, indices: Int32Array, l
     }
   }
   return out;
+}
+
+/**
+ * The key of one (seed, epoch) run, from which each image's key is scrambled. Each step is a
+ * bijection of the key so far, so within one run no two indices share a key.
+ */
+export function runKey(seed: number, epoch: number): number {
+  return scramble(scramble(seed >>> 0) ^ Math.imul(epoch >>> 0, GOLDEN));
 }

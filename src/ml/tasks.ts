@@ -7,6 +7,7 @@ import { createCnnStep, createVaeStep } from './passes/index.js';
 import { classifierLoss, createClassifier } from './cnn.js';
 import { createVae, vaeLoss, type Vae } from './vae.js';
 import { exampleNoise } from './noise.js';
+import { gatherBinarized } from './binarize.js';
 import { classifierCorrect, vaeNegElboSum, type PartialMetric } from './evaluate.js';
 
 /** What the training loop needs to know about one model, whichever it is. */
@@ -43,13 +44,19 @@ export interface TrainingMoment {
 const WARMUP_SHARE = 0.03;
 /** The CNN's cosine schedule ends at this fraction of its peak rather than at zero. */
 const COSINE_FLOOR = 0.02;
+/** The VAE's step is large, so it ramps up over the first 2% of steps, then follows a cosine. */
+const VAE_WARMUP_SHARE = 0.02;
+/** Where the VAE's cosine ends, as a fraction of its peak. */
+const VAE_COSINE_FLOOR = 0.02;
 
 /**
  * Adam's step size per model. The CNN warms up, then follows a cosine to near zero over the
  * planned run: annealing within the run is what lifts accuracy (after one epoch of 60,000
  * images: 98.09% at a constant 1e-3, 98.42% with a cosine from 1e-3, 98.69% from 2e-3). The
- * VAE's 2-D bottleneck learns slowly and gains from a large early step that decays per epoch
- * (test −ELBO at epoch 4: 161.9 nats at 1e-3, 157.0 at 3e-3, 155.7 at 6e-3).
+ * VAE's 2-D bottleneck learns slowly and gains from a large early step (test −ELBO at epoch
+ * 4: 161.9 nats at 1e-3, 157.0 at 3e-3, 155.7 at 6e-3); a cosine over the planned run keeps it
+ * large for longer than the former ×0.87 per epoch and anneals it further at the end
+ * (validation −ELBO after 20 epochs in BENCHMARKS.md, "VAE quality").
  */
 export const LEARNING_SCHEDULE: Record<ModelName, { peak: number; at(moment: TrainingMoment, peak: number): number }> =
   {
@@ -64,7 +71,13 @@ export const LEARNING_SCHEDULE: Record<ModelName, { peak: number; at(moment: Tra
     },
     vae: {
       peak: 6e-3,
-      at: ({ epoch }, peak) => peak * 0.87 ** (epoch - 1),
+      // The CNN's shape with the VAE's own warm-up and floor.
+      at({ step, totalSteps }, peak) {
+        const warmup = Math.max(1, Math.round(totalSteps * VAE_WARMUP_SHARE));
+        if (step < warmup) return (peak * (step + 1)) / warmup;
+        const progress = (step - warmup) / Math.max(1, totalSteps - warmup);
+        return peak * (VAE_COSINE_FLOOR + (1 - VAE_COSINE_FLOOR) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+      },
     },
   };
 
@@ -73,8 +86,14 @@ export function learningRateAt(model: ModelName, moment: TrainingMoment, peak = 
   return LEARNING_SCHEDULE[model].at(moment, peak);
 }
 
-export function createTask(name: ModelName, train: DigitSet, seed: number): TrainTask {
-  return name === 'cnn' ? cnnTask(train, seed) : vaeTask(train, seed);
+/** Choices of how a model trains that its metadata records. */
+export interface TaskRecipe {
+  /** VAE only: train on dynamically binarised images (binarize.ts) and evaluate on binarised ones. */
+  binarize?: boolean;
+}
+
+export function createTask(name: ModelName, train: DigitSet, seed: number, recipe: TaskRecipe = {}): TrainTask {
+  return name === 'cnn' ? cnnTask(train, seed) : vaeTask(train, seed, recipe.binarize === true);
 }
 
 function cnnTask(train: DigitSet, seed: number): TrainTask {
@@ -100,28 +119,36 @@ function cnnTask(train: DigitSet, seed: number): TrainTask {
   };
 }
 
-function vaeTask(train: DigitSet, seed: number): TrainTask {
-  const vae: Vae = createVae({ latentDim: 2, seed });
+function vaeTask(train: DigitSet, seed: number, binarize: boolean): TrainTask {
+  const vae: Vae = createVae({ latentDim: 2, seed, pixelMeans: meanPixels(train) });
   const variables = [...trainableVariables(vae.encoder), ...trainableVariables(vae.decoder)];
   const pass = onWasm() ? createVaeStep(tf.backend() as BackendWasm, shapesOf(variables)) : undefined;
   // Keyed by image, not by batch: the same on every path and every split into shards, so they train alike.
   const noise = (indices: Int32Array, epoch: number) => exampleNoise(seed, epoch, indices, vae.latentDim);
+  const images = (indices: Int32Array, epoch: number) =>
+    binarize ? gatherBinarized(train, indices, seed, epoch) : gatherUnit(train, indices);
   return {
     name: 'vae',
     variables,
     batchLoss(indices, epoch) {
       return tf.tidy(() => {
-        const x = tf.tensor2d(gatherUnit(train, indices), [indices.length, IMAGE_PIXELS]);
+        const x = tf.tensor2d(images(indices, epoch), [indices.length, IMAGE_PIXELS]);
         return vaeLoss(vae, x, tf.tensor2d(noise(indices, epoch), [indices.length, vae.latentDim]));
       });
     },
     handPass: pass
-      ? (weights, indices, epoch, out) =>
-          pass.gradients(weights, gatherUnit(train, indices), noise(indices, epoch), out)
+      ? (weights, indices, epoch, out) => pass.gradients(weights, images(indices, epoch), noise(indices, epoch), out)
       : undefined,
-    evaluate: (test, start, end) => vaeNegElboSum(vae, test, seed, start, end),
+    evaluate: (test, start, end) => vaeNegElboSum(vae, test, seed, start, end, binarize),
     parts: { encoder: vae.encoder, decoder: vae.decoder },
   };
+}
+
+/** Each pixel's mean over the training set, in [0, 1]: [784]. */
+function meanPixels(set: DigitSet): Float32Array {
+  const sums = new Float64Array(IMAGE_PIXELS);
+  for (let i = 0; i < set.count * IMAGE_PIXELS; i++) sums[i % IMAGE_PIXELS] += set.images[i];
+  return Float32Array.from(sums, (sum) => sum / (255 * set.count));
 }
 
 /** Whether the hand-written training passes can run: they work on the wasm backend's heap. */

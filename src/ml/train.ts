@@ -29,6 +29,8 @@ export interface TrainOptions extends Pick<Config, 'batchSize' | 'seed' | 'model
   gate?: () => Promise<void>;
   /** Adam's peak step size, overriding the model's own (see LEARNING_SCHEDULE). */
   learningRate?: number;
+  /** The VAE trains on dynamically binarised images (binarize.ts); its metadata says so. */
+  binarize?: boolean;
   /** Clock in milliseconds, injected so tests can fake it. */
   now?: () => number;
   /** Told one line when something left by a dead run (a stale lock) was cleaned up. */
@@ -72,7 +74,8 @@ async function trainLocked(data: Mnist, options: TrainOptions): Promise<TestMetr
   const { model, epochs, batchSize, seed, onEvent, signal } = options;
   const now = options.now ?? (() => performance.now());
   const threaded = (options.engine ?? (options.workers > 1 ? 'threads' : 'local')) === 'threads';
-  const engineOptions = { model, seed, backend: options.backend };
+  const binarize = model === 'vae' && options.binarize === true;
+  const engineOptions = { model, seed, backend: options.backend, binarize };
   const engine = (await onGpuPass(options))
     ? await createCnnGpuEngine(data, engineOptions)
     : threaded
@@ -152,6 +155,7 @@ async function trainLocked(data: Mnist, options: TrainOptions): Promise<TestMetr
           metrics,
           lossHistory,
           date: new Date().toISOString(),
+          ...(binarize && { binarized: true }),
         };
         await engine.save(options.modelsDir, metadata);
         onEvent({

@@ -8,7 +8,16 @@ export interface VaeOptions {
   /** Size of the latent space; 2 makes it a plane a person can walk. */
   latentDim: number;
   seed: number;
+  /**
+   * Each pixel's mean over the training images [784] in [0, 1]: the output layer's bias
+   * starts at their logits, so the first decodes are the mean digit and early steps shape
+   * strokes rather than the background. Absent: a zero bias (models about to be loaded).
+   */
+  pixelMeans?: Float32Array;
 }
+
+/** Means are clamped this far from 0 and 1, so a pixel never lit in training gets a finite logit. */
+const MEAN_CLAMP = 1e-3;
 
 /** Encoder and decoder as separate models, so the explorer can decode single points. */
 export interface Vae {
@@ -23,7 +32,7 @@ export interface Vae {
  * The VAE: Dense(512)→ReLU→(mu, logvar); Dense(512)→ReLU→Dense(784)→Sigmoid. The latent plane is
  * what the explorer walks and the new-numbers search scans, hence `latentDim` 2 in the app.
  */
-export function createVae({ latentDim, seed }: VaeOptions): Vae {
+export function createVae({ latentDim, seed, pixelMeans }: VaeOptions): Vae {
   const glorot = (offset: number) => tfl.initializers.glorotUniform({ seed: seed + offset });
   const input = tfl.input({ shape: [IMAGE_PIXELS], name: 'image' });
   const hidden = tfl.layers
@@ -49,7 +58,21 @@ export function createVae({ latentDim, seed }: VaeOptions): Vae {
       tfl.layers.dense({ units: IMAGE_PIXELS, activation: 'sigmoid', kernelInitializer: glorot(5), name: 'pixels' }),
     ],
   });
+  if (pixelMeans !== undefined) {
+    // The variable takes the values over, so the tensor handed in is freed with the tidy.
+    tf.tidy(() => {
+      decoder.getLayer('pixels').weights[1].write(tf.tensor1d(meanLogits(pixelMeans)));
+    });
+  }
   return { encoder, decoder, latentDim };
+}
+
+/** log(m / (1 − m)) of each mean, clamped to [MEAN_CLAMP, 1 − MEAN_CLAMP]: sigmoid's inverse. */
+function meanLogits(means: Float32Array): Float32Array {
+  return means.map((m) => {
+    const clamped = Math.min(Math.max(m, MEAN_CLAMP), 1 - MEAN_CLAMP);
+    return Math.log(clamped / (1 - clamped));
+  });
 }
 
 /** Keeps log(p) finite where the sigmoid saturates. */

@@ -33,6 +33,8 @@ export interface EngineOptions {
   seed: number;
   /** The backend asked for; `auto` resolves in each thread. */
   backend: BackendName;
+  /** The VAE trains on dynamically binarised images (see binarize.ts). */
+  binarize?: boolean;
 }
 
 /** Splits `count` items into `parts` contiguous [start, end) ranges, sizes differing by at most one. */

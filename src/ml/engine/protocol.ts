@@ -9,7 +9,15 @@ import type { ModelMetadata } from '../model-store.js';
  * whose copy is older reloads them from shared memory before it computes.
  */
 export type WorkerRequest =
-  | { type: 'init'; model: ModelName; seed: number; backend: BackendName; train: DigitSet; test: DigitSet }
+  | {
+      type: 'init';
+      model: ModelName;
+      seed: number;
+      backend: BackendName;
+      train: DigitSet;
+      test: DigitSet;
+      binarize?: boolean;
+    }
   | {
       type: 'attach';
       params: Float32Array;
