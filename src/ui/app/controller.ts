@@ -1,14 +1,15 @@
 /**
  * The app's side effects: starting up, loading and swapping models,
  * encoding the test set for the latent map, decoding at the cursor,
- * classifying drawings, training, finding and naming new numbers, and
- * quitting cleanly. Views never see any of it; they see the state it
+ * classifying drawings, training, finding and naming new numbers, the
+ * Models view's insight, and quitting cleanly. Views never see any of it; they see the state it
  * dispatches.
  */
 import type { Config, ModelName } from '../../config.js';
 import { firstLine } from '../../errors.js';
 import { IMAGE_SIDE, type Mnist } from '../../data/index.js';
 import {
+  createInsightRunner,
   createNewNumbersRunner,
   createTrainingRunner,
   encodeTestSet,
@@ -67,6 +68,7 @@ export function createController({ store, services, config }: ControllerOptions)
     models: () => ({ vae, classifier }),
     data: () => data,
   });
+  const insight = createInsightRunner({ store, services, models: () => ({ cnn: classifier, vae }), data: () => data });
 
   function setCursor(z: LatentPoint): void {
     const cursor = clampPoint(z);
@@ -102,6 +104,7 @@ export function createController({ store, services, config }: ControllerOptions)
       setCursor(store.getState().explorer.cursor);
       setDrawing({});
       numbers.modelsChanged();
+      insight.refresh();
       if (model === 'vae' && vae !== undefined && data !== undefined) {
         const current = vae;
         void encodeTestSet({ data, model: current, isCurrent: () => vae === current, store });
@@ -125,6 +128,7 @@ export function createController({ store, services, config }: ControllerOptions)
       setCursor(store.getState().explorer.cursor);
       setDrawing({});
       numbers.modelsChanged();
+      insight.refresh();
     }
   }
 
@@ -160,6 +164,11 @@ export function createController({ store, services, config }: ControllerOptions)
       case 'cycle-view':
         dispatch(command);
         if (store.getState().view === 'numbers') numbers.opened();
+        insight.refresh();
+        return;
+      case 'insight-switch':
+        dispatch({ type: 'insight-shown', model: state.insight.shown === 'cnn' ? 'vae' : 'cnn' });
+        insight.refresh();
         return;
       case 'help':
         dispatch(command);
@@ -234,6 +243,7 @@ export function createController({ store, services, config }: ControllerOptions)
     quitting = true;
     dispatch({ type: 'quitting' });
     numbers.stop();
+    insight.stop();
     await training.stop();
     classifier?.dispose();
     vae?.dispose();

@@ -3,7 +3,7 @@
  * changes it, and the store that holds it. Pure values and functions only:
  * no I/O, no geometry, no React.
  */
-export { initialState, VIEWS } from './app-state.js';
+export { initialState, insightKey, VIEWS } from './app-state.js';
 export type {
   AppState,
   Display,
@@ -11,7 +11,9 @@ export type {
   EpochResult,
   GalleryItem,
   Guess,
+  InsightState,
   LatentPoint,
+  ModelInsight,
   Size,
   TrainingRun,
   ViewName,
