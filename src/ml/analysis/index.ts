@@ -4,6 +4,6 @@
  * the VAE's −ELBO split into reconstruction and KL, and reconstructions.
  * No React or Ink here; the app's background work calls in.
  */
-export { analyseClassifier, type ClassifierInsight, type WrongDigit } from './classifier-insight.js';
-export { classifierInsight, type SliceReport } from './classifier-run.js';
-export { vaeInsight, vaeLossParts, exampleIndices, type VaeInsight, type Reconstruction } from './vae-insight.js';
+export { analyseClassifier, type ClassifierInsight } from './classifier-insight.js';
+export { classifierInsight } from './classifier-run.js';
+export { vaeInsight, vaeLossParts, exampleIndices, type VaeInsight } from './vae-insight.js';

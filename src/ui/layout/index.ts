@@ -11,7 +11,6 @@ export {
   MATRIX_CELL_WIDTH,
   MATRIX_LABEL_WIDTH,
   MATRIX_WIDTH,
-  PAIR_WIDTH,
   type ModelsLayout,
 } from './models-layout.js';
 export { cellOf, clampPoint, pointAt, LATENT_EXTENT, type Grid } from './latent.js';

@@ -32,7 +32,7 @@ const CAPTION_ROWS = 1;
 /** Columns between a test digit and its reconstruction, and between pairs. */
 const PAIR_INNER_GAP = 1;
 const PAIR_GAP = 3;
-export const PAIR_WIDTH = 2 * DIGIT_WIDTH + PAIR_INNER_GAP;
+const PAIR_WIDTH = 2 * DIGIT_WIDTH + PAIR_INNER_GAP;
 
 export interface ModelsLayout {
   /** The insight panel: its title line, then its content. */

@@ -11,7 +11,6 @@ export type {
   EpochResult,
   GalleryItem,
   Guess,
-  InsightState,
   LatentPoint,
   ModelInsight,
   Size,
