@@ -248,3 +248,15 @@ describe('analyseClassifier over the fake reader', () => {
     assert.equal(analyseClassifier(blobReader(pixels), test, 3).accuracy, 0.95);
   });
 });
+
+describe("README's Models view", () => {
+  it('shows the frames the app draws: the ascii snapshots, verbatim', async () => {
+    const { readFileSync } = await import('node:fs');
+    const root = new URL('../../', import.meta.url);
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    for (const name of ['models-cnn-insight-ascii-80x24', 'models-vae-insight-ascii-80x24']) {
+      const frame = readFileSync(new URL(`test/__snapshots__/${name}.txt`, root), 'utf8');
+      assert.ok(readme.includes('```text\n' + frame + '```'), `README shows ${name}`);
+    }
+  });
+});

@@ -11,7 +11,7 @@ import { analyseClassifier, type ClassifierInsight } from './classifier-insight.
  * Images classified between reports: small, since the app runs this on its UI thread and
  * keys wait for the slice in hand (BENCHMARKS.md).
  */
-const CLASSIFY_SLICE = 100;
+const CLASSIFY_SLICE = 50;
 
 /** Called after each batch with the images done of the total; awaited, and a callback that throws stops the work. */
 export type SliceReport = (done: number, total: number) => void | Promise<void>;

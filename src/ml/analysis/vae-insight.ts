@@ -9,6 +9,12 @@ import { EVAL_BATCH } from '../evaluate.js';
 import { decodePoints, encodeImages, PROBABILITY_EPSILON, readAndDispose, type Vae } from '../vae.js';
 import type { SliceReport } from './classifier-run.js';
 
+/**
+ * Images judged between reports: small, since the app runs this on its UI thread and keys
+ * wait for the slice in hand (BENCHMARKS.md).
+ */
+const VAE_SLICE = 100;
+
 /** A test digit and the VAE's reconstruction of it. */
 export interface Reconstruction {
   label: number;
@@ -58,7 +64,7 @@ export function exampleIndices(labels: Uint8Array, count: number): number[] {
 /**
  * The VAE's insight over `test`, with the single-sample noise of the saved test metric
  * (seeded by `seed` and the 500-image batch), so the two terms add up to it.
- * `onSlice` is awaited after each batch with the images done; a callback that throws stops it.
+ * `onSlice` is awaited after each slice with the images done; a callback that throws stops it.
  */
 export async function vaeInsight(
   vae: Vae,
@@ -67,25 +73,27 @@ export async function vaeInsight(
 ): Promise<VaeInsight> {
   let reconstruction = 0;
   let kl = 0;
-  for (let start = 0; start < test.count; start += EVAL_BATCH) {
-    const indices = Int32Array.from({ length: Math.min(EVAL_BATCH, test.count - start) }, (_, i) => start + i);
-    const batch = start / EVAL_BATCH;
-    const sums = tf.tidy(() => {
-      const x = tf.tensor2d(gatherUnit(test, indices), [indices.length, IMAGE_PIXELS]); // [batch, 784]
-      const noise = tf.randomNormal(
-        [indices.length, vae.latentDim],
-        0,
-        1,
-        'float32',
-        options.seed + batch,
-      ) as tf.Tensor2D;
-      const [bce, klTerm] = vaeLossParts(vae, x, noise);
-      return tf.stack([tf.sum(bce), tf.sum(klTerm)]); // [2]
-    });
-    const [bceSum, klSum] = readAndDispose(sums);
-    reconstruction += bceSum!;
-    kl += klSum!;
-    await options.onSlice(start + indices.length, test.count);
+  for (let first = 0; first < test.count; first += EVAL_BATCH) {
+    const batchSize = Math.min(EVAL_BATCH, test.count - first);
+    // The noise of a whole evaluation batch, as `eval` draws it, then used a slice at a time.
+    const noise = readAndDispose(
+      tf.randomNormal([batchSize, vae.latentDim], 0, 1, 'float32', options.seed + first / EVAL_BATCH),
+    ); // [batchSize * latent]
+    for (let start = first; start < first + batchSize; start += VAE_SLICE) {
+      const size = Math.min(VAE_SLICE, first + batchSize - start);
+      const indices = Int32Array.from({ length: size }, (_, i) => start + i);
+      const offset = (start - first) * vae.latentDim;
+      const sums = tf.tidy(() => {
+        const x = tf.tensor2d(gatherUnit(test, indices), [size, IMAGE_PIXELS]); // [size, 784]
+        const eps = tf.tensor2d(noise.subarray(offset, offset + size * vae.latentDim), [size, vae.latentDim]);
+        const [bce, klTerm] = vaeLossParts(vae, x, eps); // [size] each
+        return tf.stack([tf.sum(bce), tf.sum(klTerm)]); // [2]
+      });
+      const [bceSum, klSum] = readAndDispose(sums);
+      reconstruction += bceSum!;
+      kl += klSum!;
+      await options.onSlice(start + size, test.count);
+    }
   }
   const examples = exampleIndices(test.labels.subarray(0, test.count), options.examples).map((index) => {
     const original = unitView(test, index, 1);
