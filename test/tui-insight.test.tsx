@@ -64,8 +64,14 @@ function blobReader(pixels: Float32Array): Float32Array {
 }
 
 /** Both models trained, over fake services with `blobReader` as the CNN, on the Models view. */
-async function started(columns: number, rows: number, display: Display, services: Partial<AppServices> = {}) {
-  const fakes = fakeServices({ cnn: metadataFor('cnn'), vae: metadataFor('vae', 4, 20) });
+async function started(
+  columns: number,
+  rows: number,
+  display: Display,
+  services: Partial<AppServices> = {},
+  saved = { cnn: metadataFor('cnn'), vae: metadataFor('vae', 4, 20) },
+) {
+  const fakes = fakeServices(saved);
   const calls = { cnn: 0, vae: 0 };
   const base = { ...fakes.services, ...services };
   const counted: AppServices = {
@@ -204,6 +210,15 @@ describe('the Models view insight', () => {
     controller.run({ type: 'insight-switch' });
     await waitFor(() => store.getState().insight.vae?.stage === 'done', 'the VAE insight');
     assert.match(screenOf(store.getState()), /reconstruction 131\.5 \+ KL 11\.7/);
+  });
+
+  it('shows the VAE first while only it is trained; i then says how to train the CNN', async () => {
+    const { store, controller, calls } = await started(80, 24, BLOCKS, {}, { vae: metadataFor('vae', 4, 20) } as never);
+    await waitFor(() => store.getState().insight.vae?.stage === 'done', 'the VAE insight');
+    assert.match(screenOf(store.getState()), /VAE on 300 test images[^\n]*i: CNN\ntest −ELBO 143\.2 nats/);
+    controller.run({ type: 'insight-switch' });
+    assert.match(screenOf(store.getState()), /CNN · i: VAE\nNo CNN yet: press t to train one/);
+    assert.equal(calls.cnn, 0);
   });
 
   it('leaves sixel boxes for the digits, each inside the panel', async () => {

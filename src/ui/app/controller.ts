@@ -19,7 +19,15 @@ import {
 } from '../background/index.js';
 import type { Command } from '../keymap/index.js';
 import { clampPoint } from '../layout/index.js';
-import { hasInk, stroke, type DrawState, type Guess, type LatentPoint, type Store } from '../state/index.js';
+import {
+  hasInk,
+  insightShown,
+  stroke,
+  type DrawState,
+  type Guess,
+  type LatentPoint,
+  type Store,
+} from '../state/index.js';
 
 export interface Controller {
   /** Picks the backend, loads the data and any saved models. */
@@ -167,7 +175,7 @@ export function createController({ store, services, config }: ControllerOptions)
         insight.refresh();
         return;
       case 'insight-switch':
-        dispatch({ type: 'insight-shown', model: state.insight.shown === 'cnn' ? 'vae' : 'cnn' });
+        dispatch({ type: 'insight-shown', model: insightShown(state) === 'cnn' ? 'vae' : 'cnn' });
         insight.refresh();
         return;
       case 'help':

@@ -7,7 +7,7 @@
 import type { ModelName } from '../../config.js';
 import type { Mnist } from '../../data/index.js';
 import { firstLine } from '../../errors.js';
-import { insightKey, type ModelInsight, type Store } from '../state/index.js';
+import { insightKey, insightShown, type ModelInsight, type Store } from '../state/index.js';
 import type { AppServices, ClassifierHandle, VaeHandle } from './services.js';
 
 /** How many of the CNN's surest mistakes are kept: more than the largest screens show. */
@@ -44,7 +44,7 @@ export function createInsightRunner({ store, services, models, data }: InsightRu
   /** The first model, shown one first, that is loaded and has no insight for its key yet. */
   function nextWanted(): { model: ModelName; handle: ClassifierHandle | VaeHandle; key: string } | undefined {
     const state = store.getState();
-    const order: ModelName[] = state.insight.shown === 'cnn' ? ['cnn', 'vae'] : ['vae', 'cnn'];
+    const order: ModelName[] = insightShown(state) === 'cnn' ? ['cnn', 'vae'] : ['vae', 'cnn'];
     for (const model of order) {
       const handle = models()[model];
       if (handle === undefined) continue;

@@ -157,8 +157,8 @@ export type ModelInsight<T> = { key: string } & (
 
 /** What the Models view shows of how the models do on the test set. */
 export interface InsightState {
-  /** The model whose insight is shown. */
-  shown: ModelName;
+  /** The model chosen to be shown; until one is, see `insightShown`. */
+  shown?: ModelName;
   cnn?: ModelInsight<ClassifierInsight>;
   vae?: ModelInsight<VaeInsight>;
 }
@@ -169,6 +169,11 @@ export interface InsightState {
  */
 export function insightKey(metadata: ModelMetadata): string {
   return `${metadata.model} ${metadata.date} ${metadata.epochs}`;
+}
+
+/** The model whose insight the Models view shows: the one chosen with `i`, else the CNN unless only the VAE is trained. */
+export function insightShown(state: Pick<AppState, 'insight' | 'models'>): ModelName {
+  return state.insight.shown ?? (state.models.cnn === undefined && state.models.vae !== undefined ? 'vae' : 'cnn');
 }
 
 export interface AppState {
@@ -215,7 +220,7 @@ export function initialState(size: Size, display: Display, modelsDir: string): A
       penDown: false,
     },
     numbers: { scan: { stage: 'none' }, items: [], selected: 0 },
-    insight: { shown: 'cnn' },
+    insight: {},
     quitting: false,
   };
 }

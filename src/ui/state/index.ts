@@ -3,7 +3,7 @@
  * changes it, and the store that holds it. Pure values and functions only:
  * no I/O, no geometry, no React.
  */
-export { initialState, insightKey, VIEWS } from './app-state.js';
+export { initialState, insightKey, insightShown, VIEWS } from './app-state.js';
 export type {
   AppState,
   Display,

@@ -3,7 +3,7 @@
  * as a pure function of the state. They are drawn beside Ink's frame (see
  * `GraphicsOverlay`), in the boxes the views leave blank for them.
  */
-import { insightKey, type AppState } from '../state/index.js';
+import { insightKey, insightShown, type AppState } from '../state/index.js';
 import { computeLayout, pageSize, pageStart, THUMB_SCALE, tileAt, type Rect } from '../layout/index.js';
 import { digitLines } from './digit-art.js';
 import { renderLatentMap, type MapPoints } from './latent-map.js';
@@ -90,7 +90,7 @@ function drawItems(state: AppState): LayerItem[] {
 /** The shown model's digits in the Models view's insight panel, once worked out for the model loaded. */
 function modelsItems(state: AppState): LayerItem[] {
   const { models: layout } = computeLayout(state.size);
-  const { shown } = state.insight;
+  const shown = insightShown(state);
   const metadata = state.models[shown];
   const insight = state.insight[shown];
   if (metadata === undefined || insight?.stage !== 'done' || insight.key !== insightKey(metadata)) return [];

@@ -8,7 +8,7 @@ import type { ModelName } from '../../config.js';
 import type { ClassifierInsight, VaeInsight } from '../../ml/analysis/index.js';
 import { sparkline } from '../chart/index.js';
 import { MATRIX_WIDTH, type ModelsLayout, type Rect } from '../layout/index.js';
-import { insightKey, type AppState, type ModelInsight } from '../state/index.js';
+import { insightKey, insightShown, type AppState, type ModelInsight } from '../state/index.js';
 import { confusionLines } from './confusion-matrix.js';
 import { count, percent } from './format.js';
 
@@ -115,16 +115,15 @@ function waiting(state: AppState, model: ModelName, insight: ModelInsight<unknow
  * model's insight, or why there is none yet.
  */
 export function insightPanelLines(state: AppState, layout: ModelsLayout): string[] {
-  const model = state.insight.shown;
+  const model = insightShown(state);
   const metadata = state.models[model];
   const stored = state.insight[model];
   // An insight worked out for an earlier copy of the model is not shown as this one's.
   const insight = metadata !== undefined && stored?.key === insightKey(metadata) ? stored : undefined;
   let body: string[];
-  if (insight?.stage === 'done' && model === 'cnn')
-    body = classifierLines(insight.result as ClassifierInsight, layout, state);
-  else if (insight?.stage === 'done') body = vaeLines(insight.result as VaeInsight, layout, state);
-  else body = [waiting(state, model, insight)];
+  if (insight?.stage !== 'done') body = [waiting(state, model, insight)];
+  else if ('accuracy' in insight.result) body = classifierLines(insight.result, layout, state);
+  else body = vaeLines(insight.result, layout, state);
   // An empty <Text> takes no row, which would lift every line under it.
   return [title(state, model, insight), ...body].slice(0, layout.panel.height).map((line) => line || ' ');
 }
