@@ -6,8 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gatherUnit, IMAGE_PIXELS, NUM_CLASSES, unitView, type DigitSet } from '../../data/index.js';
 import { EVAL_BATCH } from '../evaluate.js';
-import { decodePoints, encodeImages, PROBABILITY_EPSILON, readAndDispose, type Vae } from '../vae.js';
-import type { SliceReport } from './classifier-run.js';
+import { decodePoints, encodeImages, PROBABILITY_EPSILON, type Vae } from '../vae.js';
+import { readAwaited, type SliceReport } from './classifier-run.js';
 
 /**
  * Images judged between reports: small, since the app runs this on its UI thread and keys
@@ -65,6 +65,7 @@ export function exampleIndices(labels: Uint8Array, count: number): number[] {
  * The VAE's insight over `test`, with the single-sample noise of the saved test metric
  * (seeded by `seed` and the 500-image batch), so the two terms add up to it.
  * `onSlice` is awaited after each slice with the images done; a callback that throws stops it.
+ * The examples' reconstructions are read synchronously, so with `examples` 0 it runs on any backend.
  */
 export async function vaeInsight(
   vae: Vae,
@@ -76,7 +77,7 @@ export async function vaeInsight(
   for (let first = 0; first < test.count; first += EVAL_BATCH) {
     const batchSize = Math.min(EVAL_BATCH, test.count - first);
     // The noise of a whole evaluation batch, as `eval` draws it, then used a slice at a time.
-    const noise = readAndDispose(
+    const noise = await readAwaited(
       tf.randomNormal([batchSize, vae.latentDim], 0, 1, 'float32', options.seed + first / EVAL_BATCH),
     ); // [batchSize * latent]
     for (let start = first; start < first + batchSize; start += VAE_SLICE) {
@@ -89,7 +90,7 @@ export async function vaeInsight(
         const [bce, klTerm] = vaeLossParts(vae, x, eps); // [size] each
         return tf.stack([tf.sum(bce), tf.sum(klTerm)]); // [2]
       });
-      const [bceSum, klSum] = readAndDispose(sums);
+      const [bceSum, klSum] = await readAwaited(sums);
       reconstruction += bceSum!;
       kl += klSum!;
       await options.onSlice(start + size, test.count);
