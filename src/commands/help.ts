@@ -62,6 +62,11 @@ export const FLAGS = {
     takesValue: true,
   },
   json: { synopsis: '--json', text: 'one JSON object per line instead of text', takesValue: false },
+  details: {
+    synopsis: '--details',
+    text: "add the CNN's confusion matrix and surest mistakes, the VAE's -ELBO split",
+    takesValue: false,
+  },
   z: {
     synopsis: '--z X,Y',
     text: `latent point to decode, each from -${LATENT_BOUND} to ${LATENT_BOUND}`,
@@ -128,8 +133,8 @@ export const COMMANDS = {
     usage: 'eval',
     summary: 'test metrics of the saved models',
     maxArgs: 0,
-    flags: ['data-dir', ...MODEL_FLAGS],
-    examples: ['eval --json'],
+    flags: ['data-dir', 'details', ...MODEL_FLAGS],
+    examples: ['eval --json', 'eval --details'],
   },
   generate: {
     usage: 'generate --z X,Y',
