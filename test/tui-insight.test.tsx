@@ -166,6 +166,27 @@ describe('the Models view insight', () => {
     assert.deepEqual(calls, { cnn: 1, vae: 1 });
   });
 
+  it('stops when the Models view is left, so other views keep the UI thread, and starts over on return', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const fakes = fakeServices();
+    const { store, controller, calls } = await started(80, 24, BLOCKS, {
+      async analyseClassifier(handle, test, options) {
+        options.onProgress(100, test.count);
+        await gate;
+        options.onProgress(200, test.count);
+        return fakes.services.analyseClassifier(handle, test, options);
+      },
+    });
+    await waitFor(() => store.getState().insight.cnn?.stage === 'computing', 'the CNN insight started');
+    controller.run({ type: 'view', view: 'explore' });
+    release();
+    await waitFor(() => store.getState().insight.cnn === undefined, 'the work dropped');
+    controller.run({ type: 'view', view: 'models' });
+    await waitFor(bothDone(store), 'both insights');
+    assert.deepEqual(calls, { cnn: 2, vae: 1 });
+  });
+
   it('works a model out again once training saves a new copy, and only while the view is open', async () => {
     const { store, controller, fakes, calls } = await started(80, 24, BLOCKS);
     await waitFor(bothDone(store), 'both insights');

@@ -1,6 +1,7 @@
 /**
  * The Models view's insight into each model, worked out in the background
- * while that view is open: the CNN's mistakes and the VAE's reconstructions
+ * while that view is open (leaving it stops the work, so the other views keep
+ * the UI thread): the CNN's mistakes and the VAE's reconstructions
  * on the test set. Each result is kept with the key of the model it is for,
  * so it is worked out once per saved model, and again when the model changes.
  */
@@ -34,6 +35,8 @@ export interface InsightRunner {
 
 /** Thrown from a progress report to end work whose model was replaced. */
 class Superseded extends Error {}
+/** Thrown from a progress report to end work once the Models view is left, so other views get the UI thread. */
+class Left extends Error {}
 
 /** A runner reporting to `store`. */
 export function createInsightRunner({ store, services, models, data }: InsightRunnerOptions): InsightRunner {
@@ -69,6 +72,7 @@ export function createInsightRunner({ store, services, models, data }: InsightRu
       let lastReport = performance.now();
       const onProgress = (done: number, total: number) => {
         if (!isCurrent()) throw new Superseded();
+        if (store.getState().view !== 'models') throw new Left();
         if (performance.now() - lastReport < REPORT_MS) return;
         lastReport = performance.now();
         report(done, total);
@@ -86,6 +90,11 @@ export function createInsightRunner({ store, services, models, data }: InsightRu
     } catch (error) {
       // Work for a model replaced meanwhile is dropped; the next refresh starts on the new one.
       if (error instanceof Superseded || !isCurrent()) return;
+      // Work left half done starts again from the beginning when the view opens again.
+      if (error instanceof Left) {
+        dispatch({ type: 'insight', update: model === 'cnn' ? { cnn: undefined } : { vae: undefined } });
+        return;
+      }
       set({ key, stage: 'failed', error: firstLine(error) });
     }
   }
