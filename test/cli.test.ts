@@ -263,6 +263,49 @@ describe('command line with trained models', () => {
     assert.equal(report.cnn.testAccuracy, trainEvents.cnn[1].testAccuracy);
   });
 
+  it('eval --details adds the confusion matrix, surest mistakes and −ELBO split, agreeing with the metrics', async () => {
+    const result = await runCli(['eval', '--details', '--json', '--models-dir', modelsDir]);
+    assert.equal(result.code, 0, result.stderr);
+    type Details = {
+      cnn: { testAccuracy: number; confusion: number[][]; classAccuracy: number[]; surestMistakes: Mistake[] };
+      vae: { testNegElbo: number; reconstructionNats: number; klNats: number };
+    };
+    type Mistake = { index: number; label: number; predicted: number; confidence: number };
+    const [{ cnn, vae }] = jsonLines(result.stdout) as [Details];
+    assert.equal(cnn.confusion.length, 10);
+    assert.equal(
+      cnn.confusion.flat().reduce((sum, n) => sum + n, 0),
+      10000,
+    );
+    const right = cnn.confusion.reduce((sum, row, d) => sum + row[d], 0);
+    assert.ok(Math.abs(right / 10000 - cnn.testAccuracy) <= 2e-4, `${right} right against ${cnn.testAccuracy}`);
+    cnn.classAccuracy.forEach((accuracy, d) => {
+      const total = cnn.confusion[d].reduce((sum, n) => sum + n, 0);
+      assert.equal(accuracy, cnn.confusion[d][d] / total);
+    });
+    assert.equal(cnn.surestMistakes.length, 10);
+    cnn.surestMistakes.forEach((m, i) => {
+      assert.notEqual(m.label, m.predicted);
+      if (i > 0) assert.ok(m.confidence <= cnn.surestMistakes[i - 1].confidence);
+    });
+    const split = vae.reconstructionNats + vae.klNats;
+    assert.ok(Math.abs(split - vae.testNegElbo) < 1e-3, `${split} against ${vae.testNegElbo}`);
+    assert.ok(vae.klNats > 0);
+
+    const text = await runCli(['eval', '--details', '--models-dir', modelsDir]);
+    assert.equal(text.code, 0, text.stderr);
+    const lines = text.stdout.split('\n');
+    const header = lines.findIndex((line) => line.startsWith('CNN confusion matrix'));
+    assert.ok(header > 0, text.stdout);
+    for (let d = 0; d < 10; d++) {
+      const cells = lines[header + 2 + d].trim().split(/ +/);
+      assert.deepEqual(cells.slice(0, 11).map(Number), [d, ...cnn.confusion[d]], `row ${d}`);
+    }
+    const first = cnn.surestMistakes[0];
+    assert.ok(text.stdout.includes(`#${first.index}: ${first.label} -> ${first.predicted} (`));
+    assert.match(text.stdout, /VAE test -ELBO [\d.]+ = reconstruction [\d.]+ \+ KL [\d.]+ nats\/image\n$/);
+  });
+
   it('generate writes a PNG of the decoded digit at the asked scale', async () => {
     const out = path.join(temp('png'), 'digit.png');
     const result = await runCli(['generate', '--z', '0.5,-1', '--out', out, '--scale', '3', '--models-dir', modelsDir]);

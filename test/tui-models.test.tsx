@@ -32,12 +32,16 @@ before(async () => {
 let unmount: (() => void) | undefined;
 afterEach(() => unmount?.());
 
-/** The app over the real model loaders and trainer of `modelsDir`, with fake data and VAE. */
+/** The app over the real model loaders, trainer and CNN insight of `modelsDir`, with fake data and VAE. */
 async function appOver(modelsDir: string) {
   const real = createMlServices({ backend: 'wasm', dataDir: undefined, limit: 256, modelsDir });
   const started = await startApp({
     modelsDir,
-    services: { loadClassifier: real.loadClassifier, trainer: real.trainer },
+    services: {
+      loadClassifier: real.loadClassifier,
+      trainer: real.trainer,
+      analyseClassifier: real.analyseClassifier,
+    },
   });
   unmount = started.instance.unmount;
   return started;
@@ -50,6 +54,24 @@ function spoiledCopy(edit: (metadata: Record<string, unknown>) => unknown): stri
   writeFileSync(file, JSON.stringify(edit(JSON.parse(readFileSync(file, 'utf8')))));
   return dir;
 }
+
+describe('the app with a saved CNN', () => {
+  it("works out the real CNN's insight on the test set in the background, and draws it", async () => {
+    const { screen, store } = await appOver(source);
+    await waitFor(() => store.getState().insight.cnn?.stage === 'done', 'the CNN insight', 10000);
+    const insight = store.getState().insight.cnn!;
+    assert.ok(insight.stage === 'done');
+    assert.equal(insight.result.count, 300);
+    assert.equal(
+      insight.result.confusion.reduce((sum, n) => sum + n, 0),
+      300,
+    );
+    const right = insight.result.confusion.filter((_, i) => i % 11 === 0).reduce((sum, n) => sum + n, 0);
+    assert.equal(insight.result.accuracy, right / 300);
+    const percent = (insight.result.accuracy * 100).toFixed(2);
+    assert.match(await screen(), new RegExp(`CNN on 300 test images: ${percent.replace('.', '\\.')}% right`));
+  });
+});
 
 describe('the app with saved models it cannot use', () => {
   it('metadata of only {"model":"cnn"} shows the CNN as unusable, and the app keeps running', async () => {

@@ -52,6 +52,8 @@ describe('views at fixed sizes', () => {
 
     it(`Models with both models, ${size}`, async () => {
       const { store } = await started(columns, rows, BLOCKS);
+      const done = () => store.getState().insight;
+      await waitFor(() => done().cnn?.stage === 'done' && done().vae?.stage === 'done', 'the insight');
       assertSnapshot(`models-trained-${size}`, screenOf(store.getState()));
     });
 

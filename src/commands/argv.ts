@@ -148,6 +148,7 @@ export function parseInvocation(argv: readonly string[], defaults: InvocationDef
       frames: integer('frames'),
       delay: integer('delay'),
       iw: integer('iw'),
+      details: values.has('details'),
     },
   };
 }

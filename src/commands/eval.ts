@@ -10,6 +10,7 @@ import {
   vaeImportanceBound,
   type TestMetrics,
 } from '../ml/index.js';
+import { detailLines, evalDetails, type CnnDetails, type VaeDetails } from './eval-details.js';
 import type { CommandOptions } from './io.js';
 import { MissingModelError } from './missing-model.js';
 
@@ -17,6 +18,8 @@ import { MissingModelError } from './missing-model.js';
 export interface EvalFlags {
   /** Samples per test image of the VAE's importance-sampled bound; absent means none computed. */
   iw?: number;
+  /** Add the details (confusion matrix, surest mistakes, −ELBO split) to the test metrics. */
+  details?: boolean;
 }
 
 /** The VAE's figures in eval's result. */
@@ -45,13 +48,19 @@ export async function evalCommand(config: Config, options: CommandOptions & Eval
 
 async function evaluateSaved(
   config: Config,
-  { io, json, iw }: CommandOptions & EvalFlags,
+  { io, json, iw, details }: CommandOptions & EvalFlags,
   backend: string,
 ): Promise<number> {
   const [classifier, vae] = [await loadClassifier(config.modelsDir), await loadVae(config.modelsDir)];
   if (classifier === undefined && vae === undefined) throw new MissingModelError('cnn', config.modelsDir);
   const { test, source } = await loadMnist({ dataDir: config.dataDir });
-  const result: { event: 'eval'; backend: string; testImages: number; cnn?: TestMetrics; vae?: VaeResult } = {
+  const result: {
+    event: 'eval';
+    backend: string;
+    testImages: number;
+    cnn?: TestMetrics & Partial<CnnDetails>;
+    vae?: VaeResult & Partial<VaeDetails>;
+  } = {
     event: 'eval',
     backend,
     testImages: test.count,
@@ -78,6 +87,9 @@ async function evaluateSaved(
       });
     }
   }
+  const more = details ? await evalDetails({ classifier, vae }, test) : {};
+  if (result.cnn) Object.assign(result.cnn, more.cnn);
+  if (result.vae) Object.assign(result.vae, more.vae);
   if (json) {
     io.out(JSON.stringify(result));
     return 0;
@@ -90,6 +102,7 @@ async function evaluateSaved(
   );
   if (result.vae?.testNegElbo === undefined) {
     io.out('VAE: not trained (mnist-tui train vae)');
+    for (const line of detailLines(more)) io.out(line);
     return 0;
   }
   const data = result.vae.binarized ? ' (binarised test set)' : '';
@@ -101,6 +114,7 @@ async function evaluateSaved(
         ` (importance-sampled bound, K = ${iwSamples}, seed ${config.seed}, ${iwSeconds?.toFixed(1)} s)`,
     );
   }
+  for (const line of detailLines(more)) io.out(line);
   return 0;
 }
 

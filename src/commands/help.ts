@@ -73,6 +73,11 @@ export const FLAGS = {
     takesValue: true,
   },
   json: { synopsis: '--json', text: 'one JSON object per line instead of text', takesValue: false },
+  details: {
+    synopsis: '--details',
+    text: "add the CNN's confusion matrix and surest mistakes, the VAE's -ELBO split",
+    takesValue: false,
+  },
   z: {
     synopsis: '--z X,Y',
     text: `latent point to decode, each from -${LATENT_BOUND} to ${LATENT_BOUND}`,
@@ -171,9 +176,9 @@ export const COMMANDS = {
     usage: 'eval',
     summary: 'test metrics of the saved models',
     maxArgs: 0,
-    flags: ['iw', 'seed', 'data-dir', ...MODEL_FLAGS],
+    flags: ['iw', 'seed', 'details', 'data-dir', ...MODEL_FLAGS],
     flagText: { seed: `seed of the importance samples, ${rangeText('seed')} (${DEFAULT_SEED})` },
-    examples: ['eval --json', 'eval --iw 5000'],
+    examples: ['eval --json', 'eval --iw 5000', 'eval --details'],
   },
   generate: {
     usage: 'generate --z X,Y',

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { classifyCommand } from './classify.js';
 import { discoverCommand, type DiscoverFlags } from './discover.js';
 import { evalCommand } from './eval.js';
+import type { EvalFlags } from './eval.js';
 import { UsageError } from './flags.js';
 import { generateCommand } from './generate.js';
 import type { CommandName } from './help.js';
@@ -20,7 +21,7 @@ export async function runCommand(
   command: CommandName,
   args: string[],
   config: Config,
-  options: CommandOptions & DiscoverFlags & ManifoldFlags & WalkFlags,
+  options: CommandOptions & DiscoverFlags & ManifoldFlags & WalkFlags & EvalFlags,
 ): Promise<number> {
   const { io, json } = options;
   try {

@@ -4,9 +4,10 @@
  * scan for new numbers with fixed candidates and an in-memory names store.
  */
 import type { ModelName } from '../../src/config.js';
-import { IMAGE_PIXELS, IMAGE_SIDE, type DigitSet, type Mnist } from '../../src/data/index.js';
+import { IMAGE_PIXELS, IMAGE_SIDE, unitView, type DigitSet, type Mnist } from '../../src/data/index.js';
 import type { ModelMetadata, SessionOptions, TestMetrics, TrainEvent } from '../../src/ml/index.js';
 import type { NamedNumber, NewNumberCandidate } from '../../src/ml/new-numbers/index.js';
+import { analyseClassifier } from '../../src/ml/analysis/index.js';
 import type { AppServices, ScanOptions } from '../../src/ui/background/index.js';
 // The walk on its own: the folder's index would load TensorFlow.js.
 import { saveWalkGif } from '../../src/ml/latent-walk.js';
@@ -110,6 +111,10 @@ function fakeClassify(pixels: Float32Array): Float32Array {
   return out;
 }
 
+/** The fake VAE's test −ELBO split, adding up to the 143.21 nats of its metadata. */
+export const FAKE_RECONSTRUCTION_NATS = 131.5;
+export const FAKE_KL_NATS = 11.71;
+
 /** How many candidates the fake scan finds: more than one 80×24 page holds. */
 export const FAKE_CANDIDATES = 12;
 
@@ -201,6 +206,31 @@ export function fakeServices(saved: Partial<Record<ModelName, ModelMetadata>> = 
         await step();
       }
       return { candidates: fakeCandidates(), points };
+    },
+    // The real analysis of what the handle answers, in slices of 100 like the real one.
+    async analyseClassifier(classifier, test, { top, onProgress }) {
+      const probabilities = new Float32Array(test.count * 10);
+      for (let start = 0; start < test.count; start += 100) {
+        const size = Math.min(100, test.count - start);
+        probabilities.set(classifier.classify(unitView(test, start, size)), start * 10);
+        onProgress(start + size, test.count);
+        await step();
+      }
+      return analyseClassifier(probabilities, test, top);
+    },
+    // Fixed terms; the examples are the handle's decoding of its encoding, as the real one draws them.
+    async analyseVae(vae, test, { examples, onProgress }) {
+      onProgress(test.count, test.count);
+      await step();
+      return {
+        count: test.count,
+        reconstructionNats: FAKE_RECONSTRUCTION_NATS,
+        klNats: FAKE_KL_NATS,
+        examples: Array.from({ length: Math.min(examples, 10) }, (_, digit) => {
+          const original = unitView(test, digit, 1);
+          return { label: test.labels[digit]!, original, reconstruction: vae.decode(vae.encode(original)) };
+        }),
+      };
     },
     loadNamedNumbers: async () => [...named],
     async saveNamedNumber(entry) {

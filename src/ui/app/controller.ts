@@ -1,14 +1,15 @@
 /**
  * The app's side effects: starting up, loading and swapping models,
  * encoding the test set for the latent map, decoding at the cursor,
- * classifying drawings, training, finding and naming new numbers, and
- * quitting cleanly. Views never see any of it; they see the state it
+ * classifying drawings, training, finding and naming new numbers, the
+ * Models view's insight, and quitting cleanly. Views never see any of it; they see the state it
  * dispatches.
  */
 import type { Config, ModelName } from '../../config.js';
 import { firstLine } from '../../errors.js';
 import { IMAGE_SIDE, type Mnist } from '../../data/index.js';
 import {
+  createInsightRunner,
   createNewNumbersRunner,
   createTrainingRunner,
   createWalkRecorder,
@@ -19,7 +20,15 @@ import {
 } from '../background/index.js';
 import type { Command } from '../keymap/index.js';
 import { clampPoint } from '../layout/index.js';
-import { hasInk, stroke, type DrawState, type Guess, type LatentPoint, type Store } from '../state/index.js';
+import {
+  hasInk,
+  insightShown,
+  stroke,
+  type DrawState,
+  type Guess,
+  type LatentPoint,
+  type Store,
+} from '../state/index.js';
 
 export interface Controller {
   /** Picks the backend, loads the data and any saved models. */
@@ -71,6 +80,7 @@ export function createController({ store, services, config, walkDir = '.' }: Con
     data: () => data,
   });
   const walks = createWalkRecorder({ services, models: () => ({ vae, classifier }), say, dir: walkDir });
+  const insight = createInsightRunner({ store, services, models: () => ({ cnn: classifier, vae }), data: () => data });
 
   function setCursor(z: LatentPoint): void {
     const cursor = clampPoint(z);
@@ -107,6 +117,7 @@ export function createController({ store, services, config, walkDir = '.' }: Con
       setCursor(store.getState().explorer.cursor);
       setDrawing({});
       numbers.modelsChanged();
+      insight.refresh();
       if (model === 'vae' && vae !== undefined && data !== undefined) {
         const current = vae;
         void encodeTestSet({ data, model: current, isCurrent: () => vae === current, store });
@@ -130,6 +141,7 @@ export function createController({ store, services, config, walkDir = '.' }: Con
       setCursor(store.getState().explorer.cursor);
       setDrawing({});
       numbers.modelsChanged();
+      insight.refresh();
     }
   }
 
@@ -165,6 +177,11 @@ export function createController({ store, services, config, walkDir = '.' }: Con
       case 'cycle-view':
         dispatch(command);
         if (store.getState().view === 'numbers') numbers.opened();
+        insight.refresh();
+        return;
+      case 'insight-switch':
+        dispatch({ type: 'insight-shown', model: insightShown(state) === 'cnn' ? 'vae' : 'cnn' });
+        insight.refresh();
         return;
       case 'help':
         dispatch(command);
@@ -242,6 +259,7 @@ export function createController({ store, services, config, walkDir = '.' }: Con
     quitting = true;
     dispatch({ type: 'quitting' });
     numbers.stop();
+    insight.stop();
     await training.stop();
     classifier?.dispose();
     vae?.dispose();

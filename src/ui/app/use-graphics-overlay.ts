@@ -31,7 +31,7 @@ function sixelOf(item: DigitItem, tmux: boolean, cache: SixelCache): string {
  */
 export function useGraphicsOverlay(overlay: GraphicsOverlay | undefined, state: AppState): void {
   const sixelCache = useRef<SixelCache>(new WeakMap());
-  const { view, help, size, display, explorer, draw, numbers, models } = state;
+  const { view, help, size, display, explorer, draw, numbers, models, insight, loading } = state;
   const hasVae = models.vae !== undefined;
   const hasCnn = models.cnn !== undefined;
   const images = useMemo(
@@ -43,7 +43,7 @@ export function useGraphicsOverlay(overlay: GraphicsOverlay | undefined, state: 
           : { ...cells, kind: 'sixel', sequence: sixelOf(item, display.tmux, sixelCache.current) };
       }),
     // Only what the pictures show: training progress and messages must not redraw them.
-    [view, help, size, display, explorer, draw, numbers, hasVae, hasCnn],
+    [view, help, size, display, explorer, draw, numbers, hasVae, hasCnn, insight, loading],
   );
   overlay?.show(images);
 }

@@ -51,6 +51,12 @@ export function createMlServices(config: Pick<Config, 'backend' | 'dataDir' | 'l
   let loaded: Ml | undefined;
   const ml = async () => (loaded ??= await import('../../ml/index.js'));
   const newNumbers = () => import('../../ml/new-numbers/index.js');
+  const analysis = () => import('../../ml/analysis/index.js');
+  /** Reports a slice done, then lets input through before the next. */
+  const reportAndYield = (onProgress: (done: number, total: number) => void) => async (done: number, total: number) => {
+    onProgress(done, total);
+    await yieldToInput();
+  };
   // The handles hide TensorFlow.js from the app; discovery needs the models behind them.
   const classifiers = new WeakMap<ClassifierHandle, SavedClassifier['model']>();
   const vaes = new WeakMap<VaeHandle, SavedVae['vae']>();
@@ -109,6 +115,17 @@ export function createMlServices(config: Pick<Config, 'backend' | 'dataDir' | 'l
         onProgress: (done, total) => onProgress({ stage: 'scanning', done, total }),
       });
       return { candidates, points: counts.points };
+    },
+    async analyseClassifier(handle, test, { top, onProgress }) {
+      const model = classifiers.get(handle);
+      if (model === undefined) throw new Error('this classifier was not loaded by this app');
+      return (await analysis()).classifierInsight(model, test, { top, onSlice: reportAndYield(onProgress) });
+    },
+    async analyseVae(handle, test, { examples, onProgress }) {
+      const vae = vaes.get(handle);
+      if (vae === undefined) throw new Error('this VAE was not loaded by this app');
+      const { seed } = handle.metadata;
+      return (await analysis()).vaeInsight(vae, test, { seed, examples, onSlice: reportAndYield(onProgress) });
     },
     loadNamedNumbers: async () => (await newNumbers()).loadNamedNumbers(config.modelsDir),
     saveNamedNumber: async (entry) => (await newNumbers()).saveNamedNumber(config.modelsDir, entry),

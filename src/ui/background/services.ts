@@ -5,6 +5,7 @@
  */
 import type { DigitSet, Mnist } from '../../data/index.js';
 import type { ModelMetadata, SessionOptions, TrainingSession, WalkOptions, WalkSummary } from '../../ml/index.js';
+import type { ClassifierInsight, VaeInsight } from '../../ml/analysis/index.js';
 import type { NamedNumber, NewName, NewNumberCandidate } from '../../ml/new-numbers/index.js';
 
 /** Starts training in the background; `startTraining` is the real one. */
@@ -53,6 +54,9 @@ export interface ScanOptions {
   onProgress(progress: ScanProgress): void;
 }
 
+/** Called between slices of an analysis with the test images done; a callback that throws stops it. */
+export type InsightProgress = (done: number, total: number) => void;
+
 export interface AppServices {
   /** Makes the configured backend active; resolves to the name of the one in use. */
   initBackend(): Promise<string>;
@@ -72,6 +76,21 @@ export interface AppServices {
     test: DigitSet,
     options: ScanOptions,
   ): Promise<ScanResult>;
+  /**
+   * The CNN's confusion matrix, per-digit accuracy and `top` surest mistakes on `test`;
+   * yields to input between slices.
+   */
+  analyseClassifier(
+    classifier: ClassifierHandle,
+    test: DigitSet,
+    options: { top: number; onProgress: InsightProgress },
+  ): Promise<ClassifierInsight>;
+  /** The VAE's −ELBO on `test` split into reconstruction and KL, and `examples` reconstructions; yields to input. */
+  analyseVae(
+    vae: VaeHandle,
+    test: DigitSet,
+    options: { examples: number; onProgress: InsightProgress },
+  ): Promise<VaeInsight>;
   /** The numbers named so far, oldest first. */
   loadNamedNumbers(): Promise<NamedNumber[]>;
   /** Saves a name for a glyph; resolves to every named number, the new one last. */

@@ -30,7 +30,8 @@ export type Command =
   | { type: 'name-start' }
   | { type: 'name-edit'; text: string }
   | { type: 'name-save' }
-  | { type: 'name-cancel' };
+  | { type: 'name-cancel' }
+  | { type: 'insight-switch' };
 
 /** Exit code of a quit by Ctrl-C, as a shell reports SIGINT. */
 const CTRL_C_EXIT_CODE = 130;
@@ -51,6 +52,10 @@ export const KEY_HELP: { section: string; keys: [string, string][] }[] = [
       ['?', 'this help (any key closes it)'],
       ['q Ctrl-C', 'quit (stops training, keeping the last epoch)'],
     ],
+  },
+  {
+    section: 'Models',
+    keys: [['i', "switch between the CNN's and the VAE's test-set insight"]],
   },
   {
     section: 'Train',
@@ -139,6 +144,7 @@ function viewKey(state: AppState, key: Key): Command | undefined {
       return undefined;
     }
     case 'models':
+      if (key.name === 'char' && key.char === 'i') return { type: 'insight-switch' };
       return undefined;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { VIEWS, type Size, type ViewName } from '../state/index.js';
 import { galleryLayout, type GalleryLayout } from './gallery-layout.js';
+import { modelsLayout, type ModelsLayout } from './models-layout.js';
 import type { Rect } from './rect.js';
 import { IMAGE_SIDE } from '../../data/index.js';
 
@@ -19,6 +20,7 @@ export interface Layout {
   /** Between the tab bar and the status bar. */
   body: Rect;
   tabs: { view: ViewName; label: string; rect: Rect }[];
+  models: ModelsLayout;
   explore: {
     map: Rect;
     /** Enlargement of the 28×28 digit: it takes 28·scale columns and 14·scale rows. */
@@ -133,6 +135,7 @@ export function computeLayout(size: Size): Layout {
     frameRows,
     body,
     tabs: tabRects(size.columns),
+    models: modelsLayout(body),
     explore: {
       map: exploreMap,
       digitScale,

@@ -5,6 +5,7 @@
 import type { ModelName } from '../../config.js';
 import { IMAGE_SIDE } from '../../data/index.js';
 import type { ModelMetadata } from '../../ml/index.js';
+import type { ClassifierInsight, VaeInsight } from '../../ml/analysis/index.js';
 import type { NewNumberCandidate } from '../../ml/new-numbers/index.js';
 import type { ColourDepth } from '../../render/index.js';
 import type { GraphicsMode } from '../../render/index.js';
@@ -147,6 +148,34 @@ export interface NumbersState {
   naming?: string;
 }
 
+/** Where the insight into one model stands; `key` names the model it is for (`insightKey`). */
+export type ModelInsight<T> = { key: string } & (
+  | { stage: 'computing'; done: number; total: number }
+  | { stage: 'done'; result: T }
+  | { stage: 'failed'; error: string }
+);
+
+/** What the Models view shows of how the models do on the test set. */
+export interface InsightState {
+  /** The model chosen to be shown; until one is, see `insightShown`. */
+  shown?: ModelName;
+  cnn?: ModelInsight<ClassifierInsight>;
+  vae?: ModelInsight<VaeInsight>;
+}
+
+/**
+ * Names one saved copy of a model: a save writes a new date, so a model
+ * retrained, or trained one more epoch, gets a new key and a new insight.
+ */
+export function insightKey(metadata: ModelMetadata): string {
+  return `${metadata.model} ${metadata.date} ${metadata.epochs}`;
+}
+
+/** The model whose insight the Models view shows: the one chosen with `i`, else the CNN unless only the VAE is trained. */
+export function insightShown(state: Pick<AppState, 'insight' | 'models'>): ModelName {
+  return state.insight.shown ?? (state.models.cnn === undefined && state.models.vae !== undefined ? 'vae' : 'cnn');
+}
+
 export interface AppState {
   size: Size;
   display: Display;
@@ -165,6 +194,7 @@ export interface AppState {
   explorer: ExplorerState;
   draw: DrawState;
   numbers: NumbersState;
+  insight: InsightState;
   /** One line for the status bar: the latest error or hint. */
   message?: string;
   /** Set once quitting has begun; training may still be stopping. */
@@ -190,6 +220,7 @@ export function initialState(size: Size, display: Display, modelsDir: string): A
       penDown: false,
     },
     numbers: { scan: { stage: 'none' }, items: [], selected: 0 },
+    insight: {},
     quitting: false,
   };
 }

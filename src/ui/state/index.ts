@@ -3,7 +3,7 @@
  * changes it, and the store that holds it. Pure values and functions only:
  * no I/O, no geometry, no React.
  */
-export { initialState, VIEWS } from './app-state.js';
+export { initialState, insightKey, insightShown, VIEWS } from './app-state.js';
 export type {
   AppState,
   Display,
@@ -12,6 +12,7 @@ export type {
   GalleryItem,
   Guess,
   LatentPoint,
+  ModelInsight,
   Size,
   TrainingRun,
   ViewName,

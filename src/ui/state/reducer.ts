@@ -11,6 +11,7 @@ import type {
   ExplorerState,
   GalleryItem,
   Guess,
+  InsightState,
   LatentPoint,
   NumbersState,
   ScanState,
@@ -44,6 +45,9 @@ export type Action =
   | { type: 'numbers-items'; items: GalleryItem[] }
   | { type: 'numbers-select'; index: number }
   | { type: 'numbers-naming'; text: string | undefined }
+  /** Where the insight into one model, or both, stands now. */
+  | { type: 'insight'; update: Partial<Pick<InsightState, ModelName>> }
+  | { type: 'insight-shown'; model: ModelName }
   | { type: 'quitting' };
 
 function cycle(view: ViewName, step: 1 | -1): ViewName {
@@ -195,6 +199,10 @@ export function reduce(state: AppState, action: Action): AppState {
     case 'numbers-select':
     case 'numbers-naming':
       return { ...state, numbers: reduceNumbers(state.numbers, action) };
+    case 'insight':
+      return { ...state, insight: { ...state.insight, ...action.update } };
+    case 'insight-shown':
+      return { ...state, insight: { ...state.insight, shown: action.model } };
     case 'quitting':
       return { ...state, quitting: true };
   }

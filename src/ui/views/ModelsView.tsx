@@ -1,7 +1,10 @@
 import { Box, Text } from 'ink';
 import type { ModelName } from '../../config.js';
 import type { AppState } from '../state/index.js';
+import type { ModelsLayout } from '../layout/index.js';
 import { count, savedModelLine } from './format.js';
+import { insightPanelLines } from './insight-panel.js';
+import { Lines } from './Lines.js';
 
 const LABEL_WIDTH = 9;
 const MODEL_NAMES: Record<ModelName, string> = { cnn: 'CNN', vae: 'VAE' };
@@ -31,40 +34,49 @@ function modelState(state: AppState, model: ModelName): string {
   return state.loading ? 'looking…' : 'untrained';
 }
 
-function advice(state: AppState): string {
+/** Said in place of the insight panel while there is nothing to judge. */
+function advice(state: AppState): string | undefined {
   if (state.loading) return '';
   const { cnn, vae } = state.models;
   if (cnn === undefined && vae === undefined) {
     return `No trained models in ${state.modelsDir} yet. Press a to train both (t the CNN, v the VAE); training runs in the background.`;
   }
-  if (vae === undefined) return 'No VAE yet: press v to train one, then 3 explores its latent plane.';
-  if (cnn === undefined) return '3 explores the latent plane. Press t to train the CNN, which reads the digits.';
-  return '3 explores the latent plane; 4 lets the CNN read a digit you draw; 5 finds new numbers.';
+  return undefined;
 }
 
-/** Models: the data, the backend, each model's state and the keys to act. */
-export function ModelsView({ state }: { state: AppState }) {
+/**
+ * Models: the data, the backend, each model's state, then the insight panel into
+ * one of them (i switches), and the keys to act.
+ */
+export function ModelsView({ state, layout }: { state: AppState; layout: ModelsLayout }) {
   const { dataset } = state;
   const data = dataset
     ? `${dataset.source} · ${count(dataset.train)} training / ${count(dataset.test)} test images`
     : state.loading
       ? 'loading…'
       : 'not loaded';
+  const instead = advice(state);
   return (
     <Box flexDirection="column" paddingTop={1}>
       <Field label="Dataset">{data}</Field>
       <Field label="Backend">{state.backend ?? (state.loading ? 'starting…' : 'did not start')}</Field>
       <Field label="Models">{state.modelsDir}</Field>
-      <Box flexDirection="column" paddingLeft={2} paddingY={1}>
+      <Box flexDirection="column" paddingLeft={2} paddingBottom={1}>
         {(['cnn', 'vae'] as const).map((model) => (
           <Field key={model} label={MODEL_NAMES[model]}>
             {modelState(state, model)}
           </Field>
         ))}
       </Box>
-      <Text wrap="wrap">{advice(state)}</Text>
+      <Box height={layout.panel.height} flexDirection="column" overflow="hidden">
+        {instead === undefined ? (
+          <Lines lines={insightPanelLines(state, layout)} width={layout.panel.width} />
+        ) : (
+          <Text wrap="wrap">{instead}</Text>
+        )}
+      </Box>
       <Box paddingTop={1}>
-        <Field label="Keys">t train CNN · v train VAE · a both · 1-5 views · ? help · q quit</Field>
+        <Field label="Keys">t v a train CNN, VAE, both · i CNN/VAE insight · ? help · q quit</Field>
       </Box>
     </Box>
   );

@@ -16,7 +16,7 @@ function Body({ state }: { state: AppState }) {
   if (state.help) return <HelpOverlay height={layout.body.height} width={layout.body.width} />;
   switch (state.view) {
     case 'models':
-      return <ModelsView state={state} />;
+      return <ModelsView state={state} layout={layout.models} />;
     case 'train':
       return <TrainView state={state} height={layout.body.height} />;
     case 'explore':

@@ -3,7 +3,7 @@
  * as a pure function of the state. They are drawn beside Ink's frame (see
  * `GraphicsOverlay`), in the boxes the views leave blank for them.
  */
-import type { AppState } from '../state/index.js';
+import { insightKey, insightShown, type AppState } from '../state/index.js';
 import { computeLayout, pageSize, pageStart, THUMB_SCALE, tileAt, type Rect } from '../layout/index.js';
 import { digitLines } from './digit-art.js';
 import { renderLatentMap, type MapPoints } from './latent-map.js';
@@ -87,11 +87,32 @@ function drawItems(state: AppState): LayerItem[] {
   return [canvas, { ...draw.map, kind: 'text', lines }];
 }
 
+/** The shown model's digits in the Models view's insight panel, once worked out for the model loaded. */
+function modelsItems(state: AppState): LayerItem[] {
+  const { models: layout } = computeLayout(state.size);
+  const shown = insightShown(state);
+  const metadata = state.models[shown];
+  const insight = state.insight[shown];
+  if (metadata === undefined || insight?.stage !== 'done' || insight.key !== insightKey(metadata)) return [];
+  if ('confidentlyWrong' in insight.result) {
+    const wrong = insight.result.confidentlyWrong;
+    return layout.mistakes.slice(0, wrong.length).map((box, i) => digitItem(box, wrong[i]!.pixels, THUMB_SCALE, state));
+  }
+  const { examples } = insight.result;
+  return layout.pairs
+    .slice(0, examples.length)
+    .flatMap(({ original, reconstruction }, i) => [
+      digitItem(original, examples[i]!.original, THUMB_SCALE, state),
+      digitItem(reconstruction, examples[i]!.reconstruction, THUMB_SCALE, state),
+    ]);
+}
+
 /** What to draw beside the frame for `state`; empty when the screen shows no pictures. */
 export function graphicsLayer(state: AppState): LayerItem[] {
   if (state.help || computeLayout(state.size).tooSmall) return [];
   if (state.view === 'explore' && state.models.vae !== undefined) return exploreItems(state);
   if (state.view === 'draw') return drawItems(state);
+  if (state.view === 'models' && !state.loading) return modelsItems(state);
   if (state.view === 'numbers' && state.models.vae !== undefined && state.models.cnn !== undefined) {
     return numbersItems(state);
   }
