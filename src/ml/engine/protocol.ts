@@ -9,7 +9,16 @@ import type { ModelMetadata } from '../model-store.js';
  * whose copy is older reloads them from shared memory before it computes.
  */
 export type WorkerRequest =
-  | { type: 'init'; model: ModelName; seed: number; backend: BackendName; train: DigitSet; test: DigitSet }
+  | {
+      type: 'init';
+      model: ModelName;
+      seed: number;
+      backend: BackendName;
+      train: DigitSet;
+      test: DigitSet;
+      /** Added to this thread's nice value before it starts, where the platform sets it per thread. */
+      niceness?: number;
+    }
   | {
       type: 'attach';
       params: Float32Array;

@@ -9,6 +9,7 @@ import type { Config, ModelName } from '../../config.js';
 import { firstLine } from '../../errors.js';
 import { IMAGE_SIDE, type Mnist } from '../../data/index.js';
 import {
+  createCertaintyRunner,
   createNewNumbersRunner,
   createTrainingRunner,
   encodeTestSet,
@@ -57,7 +58,7 @@ export function createController({ store, services, config }: ControllerOptions)
   const training = createTrainingRunner({
     trainer: services.trainer,
     config,
-    dispatch,
+    store,
     onSaved: (model) => void loadModel(model),
   });
   const numbers = createNewNumbersRunner({
@@ -67,12 +68,14 @@ export function createController({ store, services, config }: ControllerOptions)
     models: () => ({ vae, classifier }),
     data: () => data,
   });
+  const certainty = createCertaintyRunner({ store, models: () => ({ vae, classifier }) });
 
   function setCursor(z: LatentPoint): void {
     const cursor = clampPoint(z);
     const digit = vae?.decode(Float32Array.from(cursor));
-    const guess = digit && classifier ? guessOf(classifier.classify(digit)) : undefined;
-    dispatch({ type: 'cursor', cursor, digit, guess });
+    const probabilities = digit && classifier?.classify(digit);
+    const guess = probabilities && guessOf(probabilities);
+    dispatch({ type: 'cursor', cursor, digit, guess, probabilities });
   }
 
   function setDrawing(change: Partial<DrawState>): void {
@@ -102,6 +105,7 @@ export function createController({ store, services, config }: ControllerOptions)
       setCursor(store.getState().explorer.cursor);
       setDrawing({});
       numbers.modelsChanged();
+      certainty.modelsChanged();
       if (model === 'vae' && vae !== undefined && data !== undefined) {
         const current = vae;
         void encodeTestSet({ data, model: current, isCurrent: () => vae === current, store });
@@ -125,6 +129,7 @@ export function createController({ store, services, config }: ControllerOptions)
       setCursor(store.getState().explorer.cursor);
       setDrawing({});
       numbers.modelsChanged();
+      certainty.modelsChanged();
     }
   }
 
@@ -182,6 +187,9 @@ export function createController({ store, services, config }: ControllerOptions)
       case 'point':
         setCursor(command.z);
         return;
+      case 'map-layer':
+        dispatch({ type: 'map-layer', layer: state.explorer.layer === 'digits' ? 'certainty' : 'digits' });
+        return;
       case 'pen-move':
         moveDrawPen(command.dx, command.dy);
         return;
@@ -234,6 +242,7 @@ export function createController({ store, services, config }: ControllerOptions)
     quitting = true;
     dispatch({ type: 'quitting' });
     numbers.stop();
+    certainty.stop();
     await training.stop();
     classifier?.dispose();
     vae?.dispose();

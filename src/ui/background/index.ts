@@ -9,3 +9,4 @@ export type { AppServices, ClassifierHandle, VaeHandle, ScanOptions, ScanProgres
 export { createTrainingRunner } from './training-runner.js';
 export { createNewNumbersRunner, TUI_GRID_SIDE } from './new-numbers-runner.js';
 export { encodeTestSet } from './encode-test-set.js';
+export { createCertaintyRunner } from './certainty-runner.js';

@@ -19,6 +19,8 @@ export type Command =
   | { type: 'cancel' }
   | { type: 'move'; dx: number; dy: number }
   | { type: 'point'; z: LatentPoint }
+  /** Switches the explorer's map between the test digits and the CNN's certainty. */
+  | { type: 'map-layer' }
   | { type: 'pen-move'; dx: number; dy: number }
   | { type: 'pen-toggle' }
   | { type: 'paint'; x: number; y: number; ink: boolean }
@@ -64,6 +66,7 @@ export const KEY_HELP: { section: string; keys: [string, string][] }[] = [
       ['← ↓ ↑ → h j k l', `move the cursor by ${SMALL_STEP}`],
       ['Shift-arrows H J K L', `move by ${BIG_STEP}`],
       ['0', 'back to the centre'],
+      ['u', 'map: test digits / how sure the CNN is'],
       ['mouse', 'hover or click the map'],
     ],
   },
@@ -113,6 +116,7 @@ function viewKey(state: AppState, key: Key): Command | undefined {
         return { type: 'move', dx: move.dx * step, dy: move.dy * step };
       }
       if (key.name === 'char' && key.char === '0') return { type: 'point', z: [0, 0] };
+      if (key.name === 'char' && key.char === 'u') return { type: 'map-layer' };
       return undefined;
     case 'draw':
       if (move !== undefined) {

@@ -6,4 +6,4 @@
 export type { Rect } from './rect.js';
 export { computeLayout, APP_TITLE, GAP, MIN_COLUMNS, MIN_ROWS, type Layout } from './layout.js';
 export { pageStart, pageSize, slotAt, tileAt, THUMB_SCALE, TILE_GAP, type GalleryLayout } from './gallery-layout.js';
-export { cellOf, clampPoint, pointAt, LATENT_EXTENT, type Grid } from './latent.js';
+export { cellOf, clampPoint, mapGrid, pointAt, LATENT_EXTENT, type Grid } from './latent.js';

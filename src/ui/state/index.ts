@@ -6,12 +6,15 @@
 export { initialState, VIEWS } from './app-state.js';
 export type {
   AppState,
+  CertaintyMap,
+  CertaintyProgress,
   Display,
   DrawState,
   EpochResult,
   GalleryItem,
   Guess,
   LatentPoint,
+  MapLayer,
   Size,
   TrainingRun,
   ViewName,
