@@ -11,10 +11,9 @@ import { firstLine } from '../../errors.js';
 import { computeLayout, LATENT_EXTENT, mapGrid, type Grid } from '../layout/index.js';
 import type { AppState, CertaintyMap, Store } from '../state/index.js';
 import type { ClassifierHandle, VaeHandle } from './services.js';
+import { createSliceSizer } from './slice-sizer.js';
 
-/** A slice's time budget: well inside a 16 ms frame, so a key waits little behind one. */
-const SLICE_MS = 3;
-/** Cells of the first slice; later ones are sized from how long the last took. */
+/** Cells of the first slice; later ones are sized to the slice budget from how long the last took. */
 const FIRST_SLICE = 4;
 const MAX_SLICE = 256;
 
@@ -73,15 +72,11 @@ export function createCertaintyRunner({ store, models }: CertaintyOptions): Cert
     const slices = certaintySlices({ ...grid, extent: LATENT_EXTENT }, glyphModels, values, FIRST_SLICE);
     try {
       dispatch({ type: 'certainty', map: progressive ? map : shown, progress: { done: 0, total } });
-      let size = FIRST_SLICE;
+      const sizer = createSliceSizer(FIRST_SLICE, MAX_SLICE);
       for (;;) {
         await yieldToInput();
         if (!current()) return;
-        const started = performance.now();
-        const step = slices.next(size);
-        const took = performance.now() - started;
-        // Aim each slice at the budget, growing at most fourfold so one slow call does not swing it.
-        size = Math.max(1, Math.min(MAX_SLICE, size * 4, Math.floor((size * SLICE_MS) / Math.max(took, 0.1))));
+        const step = sizer.run((size) => slices.next(size));
         if (step.done) break;
         const progress = { done: step.value, total };
         store.post({ type: 'certainty', map: progressive ? { ...map, values: values.slice() } : shown, progress });
