@@ -16,7 +16,7 @@ function digitsTitle(state: AppState): string {
 }
 
 function certaintyTitle(state: AppState): string {
-  if (state.models.cnn === undefined) return 'no CNN to judge the glyphs: t trains one';
+  if (state.models.cnn === undefined) return 'certainty needs a CNN: t trains one';
   const progress = state.explorer.certaintyProgress;
   if (progress !== undefined) return `how sure the CNN is: ${percent(progress.done / progress.total, 0)} decoded…`;
   return 'how sure the CNN is of each glyph';
