@@ -7,19 +7,16 @@ export { initialState, VIEWS } from './app-state.js';
 export type {
   AppState,
   CertaintyMap,
-  CertaintyProgress,
   Display,
   DrawState,
   EpochResult,
   GalleryItem,
   Guess,
   LatentPoint,
-  MapLayer,
   Size,
   TrainingRun,
   ViewName,
 } from './app-state.js';
-export type { Action } from './reducer.js';
 export { createStore, type Store } from './store.js';
 export { hasInk, stroke } from './canvas.js';
 export { galleryItems } from './gallery.js';
