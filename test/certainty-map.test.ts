@@ -52,7 +52,10 @@ describe('certainty map', () => {
       ...[0.01, 0.02, 0.9, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01],
       ...[0, 0, 0, 0, 0, 0, 0, 0, 0.3, 0.7],
     ]);
-    assert.deepEqual(Array.from(topProbabilities(rows), (v) => Number(v.toFixed(4))), [0.1, 0.9, 0.7]);
+    assert.deepEqual(
+      Array.from(topProbabilities(rows), (v) => Number(v.toFixed(4))),
+      [0.1, 0.9, 0.7],
+    );
   });
 
   it('computes slice by slice what classifying every cell at once gives, for any slice sizes', () => {

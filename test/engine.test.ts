@@ -111,7 +111,9 @@ describe('training engines', () => {
   it('niceness lowers the priority of the worker threads only (Linux)', async (t) => {
     const base = getPriority();
     if (process.platform !== 'linux' || base >= MAX_NICE) {
-      t.skip(process.platform !== 'linux' ? 'nice values are per thread on Linux only' : 'already at the lowest priority');
+      t.skip(
+        process.platform !== 'linux' ? 'nice values are per thread on Linux only' : 'already at the lowest priority',
+      );
       return;
     }
     const niceness = 7;

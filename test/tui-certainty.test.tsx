@@ -125,10 +125,14 @@ function styledCells(line: string): { char: string; fg?: string; bg?: string }[]
 }
 
 const waitForMap = (store: Store) =>
-  waitFor(() => {
-    const { certainty, certaintyProgress } = store.getState().explorer;
-    return certainty !== undefined && certaintyProgress === undefined;
-  }, 'the certainty map', 20_000);
+  waitFor(
+    () => {
+      const { certainty, certaintyProgress } = store.getState().explorer;
+      return certainty !== undefined && certaintyProgress === undefined;
+    },
+    'the certainty map',
+    20_000,
+  );
 
 describe('the certainty map', () => {
   it('u colours the map by how sure the CNN is of each glyph, computed in slices, with the new numbers marked', async () => {
@@ -152,8 +156,13 @@ describe('the certainty map', () => {
     const certainty = store.getState().explorer.certainty!;
     assert.deepEqual([certainty.columns, certainty.rows], [grid.columns, grid.rows], 'one value per half cell');
     const total = grid.columns * grid.rows;
-    assert.ok(progress.some((done) => done > 0 && done < total), `progress was shown part way: ${progress}`);
-    const expected = topProbabilities(unsureClassify(vae.decode(cellCentres({ ...grid, extent: LATENT_EXTENT }, 0, total))));
+    assert.ok(
+      progress.some((done) => done > 0 && done < total),
+      `progress was shown part way: ${progress}`,
+    );
+    const expected = topProbabilities(
+      unsureClassify(vae.decode(cellCentres({ ...grid, extent: LATENT_EXTENT }, 0, total))),
+    );
     assert.deepEqual(certainty.values, expected, 'each value is the CNN on the glyph at its cell centre');
     const bands = new Set(Array.from(certainty.values, certaintyBand));
     assert.ok(bands.size >= 3, `several bands show: ${[...bands]}`);
@@ -169,7 +178,8 @@ describe('the certainty map', () => {
     drawn.lines.forEach((line, row) => {
       styledCells(line).forEach(({ char, fg, bg }, col) => {
         if (col === cursor.col && row === cursor.row) return assert.equal(char, '╋');
-        if (marks.some((m) => m.col === col && m.row === row)) return assert.equal(char, '◆', `a mark at ${col},${row}`);
+        if (marks.some((m) => m.col === col && m.row === row))
+          return assert.equal(char, '◆', `a mark at ${col},${row}`);
         assert.equal(char, '▀');
         const band = (r: number) => certaintyBand(certainty.values[r * grid.columns + col]!);
         assert.equal(fg, certaintyColour(band(2 * row), '256', 'fg'), `upper half at ${col},${row}`);
@@ -242,7 +252,13 @@ describe('the certainty map', () => {
     assert.match(screen, /needs a CNN: t trains one/);
     const [drawn] = graphicsLayer(store.getState());
     assert.ok(drawn?.kind === 'text');
-    const colours = new Set(drawn.lines.flatMap((line) => styledCells(line).filter((c) => c.char === '▀').map((c) => c.fg)));
+    const colours = new Set(
+      drawn.lines.flatMap((line) =>
+        styledCells(line)
+          .filter((c) => c.char === '▀')
+          .map((c) => c.fg),
+      ),
+    );
     assert.deepEqual([...colours], [digitColour(-1, '256', 'fg')], 'only the empty colour');
   });
 

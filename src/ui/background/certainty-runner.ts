@@ -68,7 +68,10 @@ export function createCertaintyRunner({ store, models }: CertaintyOptions): Cert
     const progressive =
       shown === undefined || !whole.has(shown) || shown.columns !== grid.columns || shown.rows !== grid.rows;
     const current = () => mine === generation && wantedKey() === key;
-    const glyphModels = { decode: (z: Float32Array) => vae.decode(z), classify: (x: Float32Array) => classifier.classify(x) };
+    const glyphModels = {
+      decode: (z: Float32Array) => vae.decode(z),
+      classify: (x: Float32Array) => classifier.classify(x),
+    };
     const slices = certaintySlices({ ...grid, extent: LATENT_EXTENT }, glyphModels, values, FIRST_SLICE);
     try {
       dispatch({ type: 'certainty', map: progressive ? map : shown, progress: { done: 0, total } });

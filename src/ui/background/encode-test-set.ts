@@ -40,7 +40,7 @@ export async function encodeTestSet({ data, model, isCurrent, store }: EncodeOpt
     let reported = 0;
     let lastReport = performance.now();
     const sizer = createSliceSizer(FIRST_SLICE, MAX_SLICE);
-    for (let start = 0; start < test.count; ) {
+    for (let start = 0; start < test.count;) {
       if (!isCurrent()) return;
       const size = Math.min(sizer.size, test.count - start);
       sizer.run(() => mu.set(model.encode(unitView(test, start, size)), start * 2));

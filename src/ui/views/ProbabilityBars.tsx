@@ -27,7 +27,19 @@ function percentage(p: number): string {
 }
 
 /** One digit's bar: the top one marked `>` and drawn in its colour on the map, the others dimmed. */
-function DigitBar({ digit, p, top, width, display }: { digit: number; p: number; top: boolean; width: number; display: Display }) {
+function DigitBar({
+  digit,
+  p,
+  top,
+  width,
+  display,
+}: {
+  digit: number;
+  p: number;
+  top: boolean;
+  width: number;
+  display: Display;
+}) {
   const plain = display.graphics === 'ascii';
   const length = Math.max(1, Math.min(MAX_BAR, width - BAR_TEXT));
   const drawn = bar(p, length, plain);
@@ -54,7 +66,15 @@ function strip(probabilities: Float32Array, plain: boolean): string {
  * per row where there are ten rows, two columns of five from five rows, and
  * below that one line of little columns.
  */
-export function ProbabilityBars({ probabilities, rect, display }: { probabilities: Float32Array; rect: Rect; display: Display }) {
+export function ProbabilityBars({
+  probabilities,
+  rect,
+  display,
+}: {
+  probabilities: Float32Array;
+  rect: Rect;
+  display: Display;
+}) {
   const top = topDigit(probabilities);
   if (rect.height < TWO_COLUMN_ROWS) {
     if (rect.height === 0) return null;

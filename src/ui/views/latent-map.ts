@@ -58,7 +58,8 @@ const DIGITS: Palette = {
 };
 
 const CERTAINTY: Palette = {
-  colour: (band, depth, ground) => (band === EMPTY ? digitColour(EMPTY, depth, ground) : certaintyColour(band, depth, ground)),
+  colour: (band, depth, ground) =>
+    band === EMPTY ? digitColour(EMPTY, depth, ground) : certaintyColour(band, depth, ground),
   rgb: (band) => (band === EMPTY ? digitRgb(EMPTY) : certaintyRgb(band)),
   char: (band) => (band === EMPTY ? ASCII_UNKNOWN : certaintyChar(band)),
 };
