@@ -224,6 +224,7 @@ describe('the certainty map', () => {
     const unsubscribe = store.subscribe(() => states.push(store.getState()));
     controller.run({ type: 'train', models: ['cnn'] });
     await waitFor(() => fakes.sessions.length === 1, 'the session');
+    assert.equal(fakes.sessions[0]!.options.niceness, 10, "the app's training runs at a lower priority");
     fakes.sessions[0]!.emit({ event: 'epoch', model: 'cnn', epoch: 1, loss: 0.5, seconds: 1, imagesPerSecond: 100 });
     await waitFor(() => counter.classified > afterResize + 100, 'the new CNN at work');
     controller.run({ type: 'view', view: 'explore' });

@@ -72,6 +72,7 @@ function share(set: DigitSet): DigitSet {
  * the order of the additions, which after an epoch leaves the losses within about 1e-7 of
  * those of one worker (relative); one worker matches the calling thread bit for bit.
  */
+/** An engine's options, with how many worker threads to start and at what priority. */
 export interface WorkerEngineOptions extends EngineOptions {
   workers: number;
   /**

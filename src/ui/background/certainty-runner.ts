@@ -19,6 +19,7 @@ const MAX_SLICE = 256;
 
 const yieldToInput = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** The certainty map's background work; it starts by itself when the map is asked for. */
 export interface CertaintyRunner {
   /** A model was loaded or replaced: maps computed so far no longer hold. */
   modelsChanged(): void;
@@ -26,6 +27,7 @@ export interface CertaintyRunner {
   stop(): void;
 }
 
+/** What the runner works with. */
 export interface CertaintyOptions {
   store: Store;
   /** The models loaded now. */
