@@ -119,7 +119,7 @@ function spotsOf(options: LatentMapOptions, grid: Grid): { palette: Palette; spo
   return { palette: DIGITS, spots: majorityGrid(options.data, grid) };
 }
 
-/** The glyph marking a cell, if any: the cursor above the marker above the marks. */
+/** What marks a cell, if anything: the cursor wins over a marker (the drawing's encoding, a new number). */
 type Marks = (cell: number) => 'cursor' | 'marker' | undefined;
 
 function plainLines(options: LatentMapOptions, markOf: Marks): string[] {
@@ -139,15 +139,25 @@ function plainLines(options: LatentMapOptions, markOf: Marks): string[] {
 }
 
 /**
- * The colours of a marked cell: the cursor fills its cell with black or
- * white, whichever stands out from the spots it covers, and draws its glyph
- * in the other; a marker keeps the cell's colour under a contrasting glyph.
+ * The colours of a marked cell of spots `upper` and `lower`: the cursor fills
+ * its cell with black or white, whichever stands out from both spots it
+ * covers, and draws its glyph in the other; a marker keeps one spot's colour
+ * as its background, under a glyph in black or white against it.
  */
-function markSgr(mark: 'cursor' | 'marker', under: Rgb[], background: string, depth: ColourDepth): string {
-  const ink = contrasting(under);
-  if (mark === 'marker') return `${blackOrWhite(ink, depth, 'fg')};${background}`;
-  const paper = ink === 'black' ? 'white' : 'black';
-  return `${blackOrWhite(paper, depth, 'fg')};${blackOrWhite(ink, depth, 'bg')}`;
+function markSgr(
+  mark: 'cursor' | 'marker',
+  upper: number,
+  lower: number,
+  palette: Palette,
+  depth: ColourDepth,
+): string {
+  if (mark === 'marker') {
+    const spot = lower === EMPTY ? upper : lower;
+    return `${blackOrWhite(contrasting([palette.rgb(spot)]), depth, 'fg')};${palette.colour(spot, depth, 'bg')}`;
+  }
+  const paper = contrasting([palette.rgb(upper), palette.rgb(lower)]);
+  const ink = paper === 'black' ? 'white' : 'black';
+  return `${blackOrWhite(ink, depth, 'fg')};${blackOrWhite(paper, depth, 'bg')}`;
 }
 
 function blockLines(options: LatentMapOptions, markOf: Marks): string[] {
@@ -166,12 +176,7 @@ function blockLines(options: LatentMapOptions, markOf: Marks): string[] {
       const sgr =
         mark === undefined
           ? `${palette.colour(upper, depth, 'fg')};${palette.colour(lower, depth, 'bg')}`
-          : markSgr(
-              mark,
-              [palette.rgb(upper), palette.rgb(lower)],
-              palette.colour(lower === EMPTY ? upper : lower, depth, 'bg'),
-              depth,
-            );
+          : markSgr(mark, upper, lower, palette, depth);
       if (sgr !== previous) line += `\x1b[${sgr}m`;
       previous = sgr;
       line += mark === 'cursor' ? CURSOR_GLYPH : mark === 'marker' ? MARKER_GLYPH : UPPER_HALF;
