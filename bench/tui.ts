@@ -1,17 +1,20 @@
 /**
  * Times the terminal app with the real decoder, classifier and renderer:
  *  - cursor key → next frame written (p50/p95/max) in the explorer, per size and graphics mode,
- *    and while the VAE trains in the background (on a copy of the models);
+ *    with the certainty map (`u`) being computed and shown, and while the VAE trains in the
+ *    background (on a copy of the models, the app's workers on every core);
  *  - start to first frame of `mnist-tui` in a pseudo-terminal (via `script`), and to models loaded.
  * Uses the models in --models-dir (default ./models); without a VAE there, trains a tiny one
  * (1 epoch on 500 images) into a temporary folder first.
  *
- * Usage: node dist/bench/tui.js [--models-dir DIR] [--keys N]
+ * The machine's load average is printed first: other work on the machine shows in every number.
+ *
+ * Usage: node dist/bench/tui.js [--models-dir DIR] [--keys N] [--training-only]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_BATCH_SIZE, DEFAULT_SEED, type Config } from '../src/config.js';
@@ -66,6 +69,8 @@ interface Case {
   graphics: 'blocks' | 'sixel';
   /** Train the VAE (3 epochs on 10,000 images) while the keys are timed. */
   training?: boolean;
+  /** Switch the map to the certainty layer (`u`) just before the keys, so they meet its computation. */
+  certainty?: boolean;
 }
 
 function copyOf(modelsDir: string): string {
@@ -75,7 +80,7 @@ function copyOf(modelsDir: string): string {
 }
 
 /** Key → frame latencies of the explorer, in ms. */
-async function keyLatencies(modelsDir: string, { columns, rows, graphics, training }: Case, keys: number) {
+async function keyLatencies(modelsDir: string, { columns, rows, graphics, training, certainty }: Case, keys: number) {
   const { runApp } = await import('../src/ui/index.js');
   const stdout = new FakeStdout(columns, rows);
   const stdin = new FakeStdin();
@@ -127,7 +132,10 @@ async function keyLatencies(modelsDir: string, { columns, rows, graphics, traini
     while (!lastFrame.includes('images/s')) await sleep(50);
     stdin.type('3');
   }
+  if (certainty) stdin.type('u');
   const latencies: number[] = [];
+  const framesBefore = frames;
+  const timed = performance.now();
   for (let i = 0; i < keys; i++) {
     await sleep(KEY_GAP_MS);
     const before = frames;
@@ -136,9 +144,11 @@ async function keyLatencies(modelsDir: string, { columns, rows, graphics, traini
     while (frames === before) await sleep(0);
     latencies.push(frameAt - sent);
   }
+  // Frames the keys did not ask for: background progress, which a key may meet.
+  const backgroundPerSecond = ((frames - framesBefore - keys) * 1000) / (performance.now() - timed);
   stdin.type('q');
   await exited;
-  return latencies.sort((a, b) => a - b);
+  return { ms: latencies.sort((a, b) => a - b), backgroundPerSecond };
 }
 
 /** Milliseconds from spawning `mnist-tui` in a pseudo-terminal to its first frame and to its models being shown. */
@@ -179,22 +189,30 @@ async function main(): Promise<void> {
   const modelsDir = modelsDirWithVae(flag('--models-dir') ?? 'models');
   const keys = Number(flag('--keys') ?? 200);
   console.log(`models: ${modelsDir}, ${keys} keys per case, node ${process.version}`);
-  const cases: Case[] = [
-    ...(['blocks', 'sixel'] as const).flatMap((graphics) =>
-      SIZES.map(([columns, rows]) => ({ columns, rows, graphics })),
-    ),
-    { columns: 80, rows: 24, graphics: 'blocks', training: true },
-  ];
+  const load = loadavg().map((v) => v.toFixed(2));
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; load average ${load.join(' ')}`);
+  const training: Case = { columns: 80, rows: 24, graphics: 'blocks', training: true };
+  const cases: Case[] = args.includes('--training-only')
+    ? [training]
+    : [
+        ...(['blocks', 'sixel'] as const).flatMap((graphics) =>
+          SIZES.map(([columns, rows]) => ({ columns, rows, graphics })),
+        ),
+        { columns: 120, rows: 40, graphics: 'blocks', certainty: true },
+        training,
+      ];
   for (const c of cases) {
     // Training saves into its models folder, so it gets a copy.
     const dir = c.training ? copyOf(modelsDir) : modelsDir;
-    const ms = await keyLatencies(dir, c, keys);
+    const { ms, backgroundPerSecond } = await keyLatencies(dir, c, keys);
     const f = (v: number) => v.toFixed(1).padStart(5);
-    const what = `${c.graphics.padEnd(6)} ${c.columns}×${c.rows}${c.training ? ', VAE training' : ''}`;
+    const what = `${c.graphics.padEnd(6)} ${c.columns}×${c.rows}${c.certainty ? ', certainty map' : ''}${c.training ? ', VAE training' : ''}`;
     console.log(
-      `key → frame ${what}: p50 ${f(percentile(ms, 50))} ms  p95 ${f(percentile(ms, 95))} ms  max ${f(ms.at(-1)!)} ms`,
+      `key → frame ${what}: p50 ${f(percentile(ms, 50))} ms  p95 ${f(percentile(ms, 95))} ms  max ${f(ms.at(-1)!)} ms` +
+        `  (other frames ${backgroundPerSecond.toFixed(1)}/s)`,
     );
   }
+  if (args.includes('--training-only')) return;
   const start = await startTimes(modelsDir);
   console.log(
     `start → first frame: ${start.firstFrame.toFixed(0)} ms; → models shown: ${start.modelsShown.toFixed(0)} ms`,

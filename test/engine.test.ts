@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { loadMnist, type Mnist } from '../src/data/index.js';
@@ -39,6 +39,18 @@ async function run(data: Mnist, { model, engine, workers, seed, batchSize }: Run
   const bytes = Buffer.concat(parts.map((part) => readFileSync(path.join(modelsDir, model, part, 'weights.bin'))));
   const weights = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   return { events, weights };
+}
+
+/** The highest nice value on Linux. */
+const MAX_NICE = 19;
+
+/** The nice value of each thread of this process, from /proc (Linux). */
+function threadNiceValues(): number[] {
+  return readdirSync('/proc/self/task').map((task) => {
+    const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+    // Fields after the command's closing parenthesis start at the third; nice is the nineteenth.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
 }
 
 const cnnRun = (data: Mnist, engine: 'local' | 'threads', workers: number) =>
@@ -94,6 +106,42 @@ describe('training engines', () => {
     });
     const epoch = events.find((e) => e.event === 'epoch');
     assert.ok(epoch?.event === 'epoch' && Number.isFinite(epoch.loss) && epoch.testNegElbo !== undefined);
+  });
+
+  it('niceness lowers the priority of the worker threads only (Linux)', async (t) => {
+    const base = getPriority();
+    if (process.platform !== 'linux' || base >= MAX_NICE) {
+      t.skip(
+        process.platform !== 'linux' ? 'nice values are per thread on Linux only' : 'already at the lowest priority',
+      );
+      return;
+    }
+    const niceness = 7;
+    let seen: number[] = [];
+    await trainModel(
+      { ...data, train: { ...data.train, count: 8 } },
+      {
+        model: 'vae',
+        epochs: 1,
+        batchSize: 4,
+        seed: 1,
+        modelsDir: mkdtempSync(path.join(tmpdir(), 'mnist-tui-engine-nice-')),
+        workers: 2,
+        engine: 'threads',
+        backend: 'wasm',
+        niceness,
+        onEvent: (e) => {
+          if (e.event === 'start') seen = threadNiceValues();
+        },
+      },
+    );
+    const lowered = Math.min(MAX_NICE, base + niceness);
+    assert.equal(seen.filter((n) => n === lowered).length, 2, `the two workers: ${seen}`);
+    assert.ok(
+      seen.every((n) => n === base || n === lowered),
+      `every other thread keeps the process's nice value ${base}: ${seen}`,
+    );
+    assert.equal(getPriority(), base, 'this thread is untouched');
   });
 
   describe('the same seed trains the same model with 1, 2 and 3 workers', () => {

@@ -35,6 +35,8 @@ export interface TrainOptions extends Pick<Config, 'batchSize' | 'seed' | 'model
   now?: () => number;
   /** Told one line when something left by a dead run (a stale lock) was cleaned up. */
   onNotice?: (line: string) => void;
+  /** Added to the nice value of the worker threads (Linux; none by default), see `WorkerEngineOptions`. */
+  niceness?: number;
 }
 
 /**
@@ -79,7 +81,7 @@ async function trainLocked(data: Mnist, options: TrainOptions): Promise<TestMetr
   const engine = (await onGpuPass(options))
     ? await createCnnGpuEngine(data, engineOptions)
     : threaded
-      ? await createWorkerEngine(data, { ...engineOptions, workers: options.workers })
+      ? await createWorkerEngine(data, { ...engineOptions, workers: options.workers, niceness: options.niceness })
       : await createLocalEngine(data, engineOptions);
   try {
     return await runEpochs(engine);

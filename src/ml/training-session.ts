@@ -22,6 +22,8 @@ export interface SessionOptions extends Pick<Config, 'batchSize' | 'seed' | 'mod
   onEvent: (event: TrainEvent) => void;
   /** Told one line when a stale lock of a dead run was cleaned up. */
   onNotice?: (line: string) => void;
+  /** Added to the worker threads' nice value (Linux), so the calling thread (a UI) gets the CPU first. */
+  niceness?: number;
 }
 
 /**

@@ -17,6 +17,8 @@ export type WorkerRequest =
       train: DigitSet;
       test: DigitSet;
       binarize?: boolean;
+      /** Added to this thread's nice value before it starts, where the platform sets it per thread. */
+      niceness?: number;
     }
   | {
       type: 'attach';

@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { firstLine, UserFacingError } from '../../errors.js';
 import { FlatAdam } from '../adam.js';
@@ -39,6 +40,7 @@ function sync(version: number): void {
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
   switch (request.type) {
     case 'init': {
+      if (request.niceness !== undefined) lowerPriority(request.niceness);
       const backend = await initBackend(request.backend, 'async');
       task = createTask(request.model, request.train, request.seed, { binarize: request.binarize });
       test = request.test;
@@ -74,6 +76,19 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       await saveModelSet(request.modelsDir, task.name, task.parts, request.metadata);
       return { type: 'saved' };
   }
+}
+
+/** The most a nice value can be on Linux. */
+const MAX_NICE = 19;
+
+/**
+ * Raises this thread's nice value by `niceness`. On Linux a nice value
+ * belongs to a thread, and pid 0 names the calling one; elsewhere it would
+ * renice the whole process, UI included, so nothing is done there.
+ */
+function lowerPriority(niceness: number): void {
+  if (process.platform !== 'linux') return;
+  setPriority(Math.min(MAX_NICE, getPriority() + niceness));
 }
 
 /** Writes the shard-weighted mean of every replica's gradient over this replica's range into `combined`. */

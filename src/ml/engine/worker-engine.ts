@@ -72,10 +72,18 @@ function share(set: DigitSet): DigitSet {
  * the order of the additions, which after an epoch leaves the losses within about 1e-7 of
  * those of one worker (relative); one worker matches the calling thread bit for bit.
  */
-export async function createWorkerEngine(
-  data: Mnist,
-  options: EngineOptions & { workers: number },
-): Promise<TrainEngine> {
+/** An engine's options, with how many worker threads to start and at what priority. */
+export interface WorkerEngineOptions extends EngineOptions {
+  workers: number;
+  /**
+   * Added to each worker thread's nice value (on Linux, where a nice value
+   * belongs to a thread), so that the thread that started them, a UI, is run
+   * first when it wakes; the workers still use every idle cycle.
+   */
+  niceness?: number;
+}
+
+export async function createWorkerEngine(data: Mnist, options: WorkerEngineOptions): Promise<TrainEngine> {
   const wanted = Math.max(1, Math.min(options.workers, MAX_SHARDS));
   const replicas = [new Replica()];
   try {
@@ -89,6 +97,7 @@ export async function createWorkerEngine(
       train,
       test,
       binarize: options.binarize,
+      niceness: options.niceness,
     };
     // The first replica learns which backend `auto` resolves to; on an accelerator it stays alone.
     const first = await replicas[0].request<'ready'>(init);

@@ -10,6 +10,7 @@ import { firstLine } from '../../errors.js';
 import { IMAGE_SIDE, type Mnist } from '../../data/index.js';
 import {
   createInsightRunner,
+  createCertaintyRunner,
   createNewNumbersRunner,
   createTrainingRunner,
   createWalkRecorder,
@@ -69,7 +70,7 @@ export function createController({ store, services, config, walkDir = '.' }: Con
   const training = createTrainingRunner({
     trainer: services.trainer,
     config,
-    dispatch,
+    store,
     onSaved: (model) => void loadModel(model),
   });
   const numbers = createNewNumbersRunner({
@@ -81,12 +82,14 @@ export function createController({ store, services, config, walkDir = '.' }: Con
   });
   const walks = createWalkRecorder({ services, models: () => ({ vae, classifier }), say, dir: walkDir });
   const insight = createInsightRunner({ store, services, models: () => ({ cnn: classifier, vae }), data: () => data });
+  const certainty = createCertaintyRunner({ store, models: () => ({ vae, classifier }) });
 
   function setCursor(z: LatentPoint): void {
     const cursor = clampPoint(z);
     const digit = vae?.decode(Float32Array.from(cursor));
-    const guess = digit && classifier ? guessOf(classifier.classify(digit)) : undefined;
-    dispatch({ type: 'cursor', cursor, digit, guess });
+    const probabilities = digit && classifier?.classify(digit);
+    const guess = probabilities && guessOf(probabilities);
+    dispatch({ type: 'cursor', cursor, digit, guess, probabilities });
     walks.moved(cursor);
   }
 
@@ -118,6 +121,7 @@ export function createController({ store, services, config, walkDir = '.' }: Con
       setDrawing({});
       numbers.modelsChanged();
       insight.refresh();
+      certainty.modelsChanged();
       if (model === 'vae' && vae !== undefined && data !== undefined) {
         const current = vae;
         void encodeTestSet({ data, model: current, isCurrent: () => vae === current, store });
@@ -142,6 +146,7 @@ export function createController({ store, services, config, walkDir = '.' }: Con
       setDrawing({});
       numbers.modelsChanged();
       insight.refresh();
+      certainty.modelsChanged();
     }
   }
 
@@ -204,6 +209,9 @@ export function createController({ store, services, config, walkDir = '.' }: Con
       case 'point':
         setCursor(command.z);
         return;
+      case 'map-layer':
+        dispatch({ type: 'map-layer', layer: state.explorer.layer === 'digits' ? 'certainty' : 'digits' });
+        return;
       case 'pen-move':
         moveDrawPen(command.dx, command.dy);
         return;
@@ -260,6 +268,7 @@ export function createController({ store, services, config, walkDir = '.' }: Con
     dispatch({ type: 'quitting' });
     numbers.stop();
     insight.stop();
+    certainty.stop();
     await training.stop();
     classifier?.dispose();
     vae?.dispose();

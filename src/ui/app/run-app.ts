@@ -31,8 +31,14 @@ export interface RunAppOptions {
   io?: Partial<AppIo>;
 }
 
-/** Ink throttles frames to this rate; 60 keeps a cursor move within one 16 ms frame. */
-const MAX_FPS = 60;
+/**
+ * Ink holds back a frame that would come sooner than 1000 / MAX_FPS ms after
+ * the one before. Background progress draws frames (at most every
+ * BACKGROUND_FRAME_MS, see `store.post`), and a key that lands just after one
+ * must not wait a whole 16 ms frame behind it: so the hold is 4 ms. Input
+ * itself draws one frame per read, however many keys or mouse reports it holds.
+ */
+const MAX_FPS = 250;
 
 function sizeOf(stdout: NodeJS.WriteStream) {
   return { columns: stdout.columns || 80, rows: stdout.rows || 24 };

@@ -6,9 +6,11 @@ import { unitView, type Mnist } from '../../data/index.js';
 import type { VaeHandle } from './services.js';
 import type { Store } from '../state/index.js';
 import { firstLine } from '../../errors.js';
+import { createSliceSizer } from './slice-sizer.js';
 
-/** Test images encoded per slice: a slice is short (BENCHMARKS.md), so keys still answer between slices. */
-const ENCODE_CHUNK = 100;
+/** Test images of the first slice; later ones are sized to the slice budget, up to MAX_SLICE. */
+const FIRST_SLICE = 25;
+const MAX_SLICE = 500;
 /** The map is redrawn with new points at most this often while it fills in, since each redraw costs a frame. */
 const REPORT_MS = 150;
 
@@ -37,13 +39,17 @@ export async function encodeTestSet({ data, model, isCurrent, store }: EncodeOpt
     const mu = new Float32Array(test.count * 2); // [count, 2]
     let reported = 0;
     let lastReport = performance.now();
-    for (let start = 0; start < test.count; start += ENCODE_CHUNK) {
+    const sizer = createSliceSizer(FIRST_SLICE, MAX_SLICE);
+    for (let start = 0; start < test.count;) {
       if (!isCurrent()) return;
-      const size = Math.min(ENCODE_CHUNK, test.count - start);
-      mu.set(model.encode(unitView(test, start, size)), start * 2);
+      const size = Math.min(sizer.size, test.count - start);
+      sizer.run(() => mu.set(model.encode(unitView(test, start, size)), start * 2));
       const end = start + size;
-      if (end === test.count || (progressive && performance.now() - lastReport >= REPORT_MS)) {
+      start = end;
+      if (end === test.count) {
         dispatch({ type: 'points-encoded', start: reported, mu: mu.subarray(reported * 2, end * 2) });
+      } else if (progressive && performance.now() - lastReport >= REPORT_MS) {
+        store.post({ type: 'points-encoded', start: reported, mu: mu.subarray(reported * 2, end * 2) });
         reported = end;
         lastReport = performance.now();
       }

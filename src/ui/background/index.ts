@@ -12,3 +12,4 @@ export { createNewNumbersRunner, TUI_GRID_SIDE } from './new-numbers-runner.js';
 export { encodeTestSet } from './encode-test-set.js';
 export { createWalkRecorder } from './walk-recorder.js';
 export { createInsightRunner } from './insight-runner.js';
+export { createCertaintyRunner } from './certainty-runner.js';

@@ -6,7 +6,7 @@
 import { DEFAULT_EPOCHS, type Config, type ModelName } from '../../config.js';
 import type { Mnist } from '../../data/index.js';
 import type { TrainingSession } from '../../ml/index.js';
-import type { Action } from '../state/index.js';
+import type { Store } from '../state/index.js';
 import type { Trainer } from './services.js';
 import { firstLine } from '../../errors.js';
 
@@ -25,12 +25,20 @@ export interface TrainingRunner {
 export interface TrainingRunnerOptions {
   trainer: Trainer;
   config: Pick<Config, 'epochs' | 'batchSize' | 'seed' | 'modelsDir' | 'workers' | 'backend'>;
-  dispatch: (action: Action) => void;
+  store: Pick<Store, 'dispatch' | 'post'>;
   /** Called after each epoch is saved and after each model's run, to load the new copy. */
   onSaved: (model: ModelName) => void;
 }
 
-export function createTrainingRunner({ trainer, config, dispatch, onSaved }: TrainingRunnerOptions): TrainingRunner {
+/**
+ * Nice value added to the training workers' threads in the app: the thread
+ * that draws the screen then gets a core as soon as a key arrives, while
+ * training still takes every idle cycle (the CLI's training is left as is).
+ */
+export const APP_TRAINING_NICENESS = 10;
+
+export function createTrainingRunner({ trainer, config, store, onSaved }: TrainingRunnerOptions): TrainingRunner {
+  const { dispatch } = store;
   let session: TrainingSession | undefined;
   let running: Promise<void> | undefined;
   let cancelled = false;
@@ -45,8 +53,11 @@ export function createTrainingRunner({ trainer, config, dispatch, onSaved }: Tra
         modelsDir: config.modelsDir,
         workers: config.workers,
         backend: config.backend,
+        niceness: APP_TRAINING_NICENESS,
         onEvent: (event) => {
-          dispatch({ type: 'train-event', event });
+          // Batch reports come many times a second and change only progress: they are shown a few times a second.
+          if (event.event === 'batch') store.post({ type: 'train-event', event });
+          else dispatch({ type: 'train-event', event });
           if (event.event === 'epoch') onSaved(model);
         },
         onNotice: (text) => dispatch({ type: 'message', text }),

@@ -19,6 +19,8 @@ export type Command =
   | { type: 'cancel' }
   | { type: 'move'; dx: number; dy: number }
   | { type: 'point'; z: LatentPoint }
+  /** Switches the explorer's map between the test digits and the CNN's certainty. */
+  | { type: 'map-layer' }
   | { type: 'pen-move'; dx: number; dy: number }
   | { type: 'pen-toggle' }
   | { type: 'paint'; x: number; y: number; ink: boolean }
@@ -71,6 +73,7 @@ export const KEY_HELP: { section: string; keys: [string, string][] }[] = [
       ['Shift-arrows H J K L', `move by ${BIG_STEP}`],
       ['0', 'back to the centre'],
       ['r', 'record a walk; r again saves a GIF'],
+      ['u', 'map: test digits / how sure the CNN is'],
       ['mouse', 'hover or click the map'],
     ],
   },
@@ -121,6 +124,7 @@ function viewKey(state: AppState, key: Key): Command | undefined {
       }
       if (key.name === 'char' && key.char === '0') return { type: 'point', z: [0, 0] };
       if (key.name === 'char' && key.char === 'r') return { type: 'record' };
+      if (key.name === 'char' && key.char === 'u') return { type: 'map-layer' };
       return undefined;
     case 'draw':
       if (move !== undefined) {

@@ -13,4 +13,4 @@ export {
   MATRIX_WIDTH,
   type ModelsLayout,
 } from './models-layout.js';
-export { cellOf, clampPoint, pointAt, LATENT_EXTENT, type Grid } from './latent.js';
+export { cellOf, clampPoint, mapGrid, pointAt, LATENT_EXTENT, type Grid } from './latent.js';

@@ -3,7 +3,7 @@
  * terminal cells. The prior is a standard normal, so ±4 holds nearly every
  * encoded image; y grows upwards, as on a plot.
  */
-import type { LatentPoint } from '../state/index.js';
+import type { Display, LatentPoint } from '../state/index.js';
 
 /** The map spans [-LATENT_EXTENT, LATENT_EXTENT] on both axes. */
 export const LATENT_EXTENT = 4;
@@ -16,6 +16,14 @@ export interface Grid {
 
 function clamp(value: number): number {
   return Math.min(LATENT_EXTENT, Math.max(-LATENT_EXTENT, value));
+}
+
+/**
+ * The grid a map `width` × `height` cells is coloured on: two spots per cell
+ * (the halves of a half block) where the terminal has colour, else one.
+ */
+export function mapGrid(map: { width: number; height: number }, display: Pick<Display, 'colour'>): Grid {
+  return { columns: map.width, rows: display.colour ? map.height * 2 : map.height };
 }
 
 /** `z` pulled inside the map. */

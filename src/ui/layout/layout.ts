@@ -28,6 +28,8 @@ export interface Layout {
     digit: Rect;
     /** The column where the panel beside the map starts, and its width. */
     panel: Rect;
+    /** Under the digit and its lines: where the CNN's ten probabilities go (perhaps no rows). */
+    bars: Rect;
   };
   draw: {
     canvasScale: number;
@@ -141,6 +143,12 @@ export function computeLayout(size: Size): Layout {
       digitScale,
       digit: { row: body.row, col: explorePanel.col, ...digitSize },
       panel: explorePanel,
+      bars: {
+        row: body.row + digitSize.height + DIGIT_TEXT_ROWS,
+        col: explorePanel.col,
+        width: explorePanel.width,
+        height: Math.max(0, body.height - digitSize.height - DIGIT_TEXT_ROWS),
+      },
     },
     draw: {
       canvasScale,

@@ -87,11 +87,39 @@ export interface TrainingState {
   shown?: ModelName;
 }
 
+/** What the explorer's map is coloured by: the test digits' labels, or how sure the CNN is. */
+export type MapLayer = 'digits' | 'certainty';
+
+/** The CNN's confidence over a grid laid on the map (see `Grid` in ui/layout). */
+export interface CertaintyMap {
+  columns: number;
+  rows: number;
+  /**
+   * [columns * rows] the CNN's top probability for the glyph decoded at each
+   * cell's centre, row-major from the top left; NaN where not computed yet.
+   */
+  values: Float32Array;
+}
+
+/** How far the computation of a certainty map has got, in cells. */
+export interface CertaintyProgress {
+  done: number;
+  total: number;
+}
+
 export interface ExplorerState {
   cursor: LatentPoint;
   /** [784] pixels in [0, 1] decoded at the cursor; absent without a VAE. */
   digit?: Float32Array;
   guess?: Guess;
+  /** [10] the CNN's probability of each digit for `digit`; absent without a CNN. */
+  probabilities?: Float32Array;
+  /** What the map shows; `u` switches. */
+  layer: MapLayer;
+  /** The last certainty map computed for the models and grid shown (perhaps in part). */
+  certainty?: CertaintyMap;
+  /** Set while a certainty map is being computed. */
+  certaintyProgress?: CertaintyProgress;
   /** [total * 2] latent means of the test images, filled in as they are encoded. */
   points?: Float32Array;
   /** [total] digit of each test image. */
@@ -213,7 +241,7 @@ export function initialState(size: Size, display: Display, modelsDir: string): A
     models: {},
     unusable: {},
     training: { queue: [], runs: {} },
-    explorer: { cursor: [0, 0], encoded: 0, total: 0 },
+    explorer: { cursor: [0, 0], encoded: 0, total: 0, layer: 'digits' },
     draw: {
       pixels: new Float32Array(IMAGE_SIDE * IMAGE_SIDE),
       pen: { x: IMAGE_SIDE / 2, y: IMAGE_SIDE / 2 },

@@ -6,6 +6,7 @@
 export { initialState, insightKey, insightShown, VIEWS } from './app-state.js';
 export type {
   AppState,
+  CertaintyMap,
   Display,
   DrawState,
   EpochResult,
@@ -17,7 +18,6 @@ export type {
   TrainingRun,
   ViewName,
 } from './app-state.js';
-export type { Action } from './reducer.js';
 export { createStore, type Store } from './store.js';
 export { hasInk, stroke } from './canvas.js';
 export { galleryItems } from './gallery.js';

@@ -7,12 +7,15 @@ import type { ModelMetadata, TrainEvent } from '../../ml/index.js';
 import type {
   ActiveTraining,
   AppState,
+  CertaintyMap,
+  CertaintyProgress,
   DrawState,
   ExplorerState,
   GalleryItem,
   Guess,
   InsightState,
   LatentPoint,
+  MapLayer,
   NumbersState,
   ScanState,
   Size,
@@ -39,7 +42,16 @@ export type Action =
   | { type: 'train-ended'; model: ModelName; outcome: 'done' | 'cancelled' | 'failed'; error?: string }
   | { type: 'points-reset'; labels: Uint8Array }
   | { type: 'points-encoded'; start: number; mu: Float32Array }
-  | { type: 'cursor'; cursor: LatentPoint; digit: Float32Array | undefined; guess: Guess | undefined }
+  | {
+      type: 'cursor';
+      cursor: LatentPoint;
+      digit: Float32Array | undefined;
+      guess: Guess | undefined;
+      probabilities: Float32Array | undefined;
+    }
+  | { type: 'map-layer'; layer: MapLayer }
+  /** The certainty map to show (undefined: none) and how far its computation has got (undefined: done). */
+  | { type: 'certainty'; map: CertaintyMap | undefined; progress: CertaintyProgress | undefined }
   | { type: 'draw'; draw: DrawState }
   | { type: 'numbers-scan'; scan: ScanState }
   | { type: 'numbers-items'; items: GalleryItem[] }
@@ -127,7 +139,17 @@ function reduceExplorer(explorer: ExplorerState, action: Action): ExplorerState 
       return { ...explorer, points, encoded: Math.max(explorer.encoded, action.start + action.mu.length / 2) };
     }
     case 'cursor':
-      return { ...explorer, cursor: action.cursor, digit: action.digit, guess: action.guess };
+      return {
+        ...explorer,
+        cursor: action.cursor,
+        digit: action.digit,
+        guess: action.guess,
+        probabilities: action.probabilities,
+      };
+    case 'map-layer':
+      return { ...explorer, layer: action.layer };
+    case 'certainty':
+      return { ...explorer, certainty: action.map, certaintyProgress: action.progress };
     default:
       return explorer;
   }
@@ -191,6 +213,8 @@ export function reduce(state: AppState, action: Action): AppState {
     case 'points-reset':
     case 'points-encoded':
     case 'cursor':
+    case 'map-layer':
+    case 'certainty':
       return { ...state, explorer: reduceExplorer(state.explorer, action) };
     case 'draw':
       return { ...state, draw: action.draw };

@@ -8,6 +8,14 @@ import { reduce, type Action } from './reducer.js';
 export interface Store {
   getState(): AppState;
   dispatch(action: Action): void;
+  /**
+   * Applies `action` at once but tells listeners only within
+   * BACKGROUND_FRAME_MS, together with any other posted actions, unless a
+   * dispatch tells them sooner: background progress (training batches,
+   * encodings, maps filling in) then costs a few frames a second, and a key
+   * seldom has to wait behind one.
+   */
+  post(action: Action): void;
   /** Calls `listener` after each change; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
   /**
@@ -17,13 +25,26 @@ export interface Store {
   batch(work: () => void): void;
 }
 
-export function createStore(initial: AppState): Store {
+/** The longest a posted action waits to be shown: ten frames a second keep progress live. */
+export const BACKGROUND_FRAME_MS = 100;
+
+/** `schedule` runs the deferred notification of posted actions (a timer by default; tests run it by hand). */
+export function createStore(
+  initial: AppState,
+  schedule: (task: () => void, ms: number) => { cancel(): void } = (task, ms) => {
+    const timer = setTimeout(task, ms);
+    return { cancel: () => clearTimeout(timer) };
+  },
+): Store {
   let state = initial;
   let depth = 0;
   let changed = false;
+  let pending: { cancel(): void } | undefined;
   const listeners = new Set<() => void>();
   const notify = () => {
     changed = false;
+    pending?.cancel();
+    pending = undefined;
     listeners.forEach((listener) => listener());
   };
   return {
@@ -34,6 +55,15 @@ export function createStore(initial: AppState): Store {
       state = next;
       changed = true;
       if (depth === 0) notify();
+    },
+    post(action) {
+      const next = reduce(state, action);
+      if (next === state) return;
+      state = next;
+      pending ??= schedule(() => {
+        pending = undefined;
+        notify();
+      }, BACKGROUND_FRAME_MS);
     },
     subscribe(listener) {
       listeners.add(listener);

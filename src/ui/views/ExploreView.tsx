@@ -1,26 +1,43 @@
 import { Box, Text } from 'ink';
 import type { AppState } from '../state/index.js';
 import { GAP, type Layout } from '../layout/index.js';
+import { certaintyScale } from './certainty-palette.js';
 import { colouredDigit } from './digit-palette.js';
 import { count, latentPoint, percent } from './format.js';
+import { ProbabilityBars } from './ProbabilityBars.js';
 
 const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
-function title(state: AppState): string {
+function digitsTitle(state: AppState): string {
   const { encoded, total } = state.explorer;
-  if (state.models.vae === undefined) {
-    return state.loading
-      ? 'Looking for a VAE…'
-      : 'No VAE yet: press v to train one (a trains both); the latent map appears after its first epoch.';
-  }
   if (total === 0) return 'waiting for the test images…';
   if (encoded < total) return `encoding ${count(encoded)}/${count(total)} test images…`;
   return `${count(total)} test images by digit`;
 }
 
+function certaintyTitle(state: AppState): string {
+  if (state.models.cnn === undefined) return 'certainty needs a CNN: t trains one';
+  const progress = state.explorer.certaintyProgress;
+  if (progress !== undefined) return `how sure the CNN is: ${percent(progress.done / progress.total, 0)} decoded…`;
+  return 'how sure the CNN is of each glyph';
+}
+
+function title(state: AppState): string {
+  if (state.models.vae === undefined) {
+    return state.loading
+      ? 'Looking for a VAE…'
+      : 'No VAE yet: press v to train one (a trains both); the latent map appears after its first epoch.';
+  }
+  return state.explorer.layer === 'certainty' ? certaintyTitle(state) : digitsTitle(state);
+}
+
 function legend(state: AppState): string {
-  if (!state.display.colour) return 'most common digit; + cursor';
-  return `${DIGITS.map((d) => colouredDigit(d, state.display.depth)).join(' ')}  ╋ cursor`;
+  const { colour, depth } = state.display;
+  if (state.explorer.layer === 'certainty') {
+    return `${certaintyScale(colour, depth)} ${colour ? '◆' : '*'} new`;
+  }
+  if (!colour) return 'most common digit; + cursor';
+  return `${DIGITS.map((d) => colouredDigit(d, depth)).join(' ')}  ╋ cursor`;
 }
 
 function guessLine(state: AppState): string {
@@ -30,12 +47,13 @@ function guessLine(state: AppState): string {
 }
 
 /**
- * Explore: the latent map with its cursor, and the digit decoded there beside
- * it. Map and digit are drawn into the blank boxes by `graphicsLayer`.
+ * Explore: the latent map with its cursor, and beside it the digit decoded
+ * there with the CNN's ten probabilities. Map and digit are drawn into the
+ * blank boxes by `graphicsLayer`; `u` colours the map by how sure the CNN is.
  */
 export function ExploreView({ state, layout }: { state: AppState; layout: Layout['explore'] }) {
   const { explorer } = state;
-  const { map, panel, digit } = layout;
+  const { map, panel, digit, bars } = layout;
   if (state.models.vae === undefined) return <Text wrap="wrap">{title(state)}</Text>;
   return (
     <Box>
@@ -49,6 +67,9 @@ export function ExploreView({ state, layout }: { state: AppState; layout: Layout
         <Box height={explorer.digit === undefined ? 0 : digit.height} flexShrink={0} />
         <Text wrap="truncate-end">z = {latentPoint(explorer.cursor)}</Text>
         <Text wrap="truncate-end">{guessLine(state)}</Text>
+        {explorer.digit !== undefined && explorer.probabilities !== undefined && (
+          <ProbabilityBars probabilities={explorer.probabilities} rect={bars} display={state.display} />
+        )}
       </Box>
     </Box>
   );

@@ -3,7 +3,7 @@
  * as a pure function of the state. They are drawn beside Ink's frame (see
  * `GraphicsOverlay`), in the boxes the views leave blank for them.
  */
-import { insightKey, insightShown, type AppState } from '../state/index.js';
+import { insightKey, insightShown, type AppState, type LatentPoint } from '../state/index.js';
 import { computeLayout, pageSize, pageStart, THUMB_SCALE, tileAt, type Rect } from '../layout/index.js';
 import { digitLines } from './digit-art.js';
 import { renderLatentMap, type MapPoints } from './latent-map.js';
@@ -49,14 +49,27 @@ function digitItem(box: Rect, pixels: Float32Array, scale: number, state: AppSta
   return { ...box, kind: 'text', lines: digitLines(pixels, display.graphics, display.depth, scale) };
 }
 
+/** The new numbers the loaded VAE draws: found by the last scan, or named under this VAE. */
+function newNumberPoints(state: AppState): LatentPoint[] {
+  return state.numbers.items.filter((item) => !item.otherVae).map((item) => item.z);
+}
+
 function exploreItems(state: AppState): LayerItem[] {
   const { explore } = computeLayout(state.size);
   const { display, explorer } = state;
-  const map: LayerItem = {
+  const certain = explorer.layer === 'certainty';
+  const lines = renderLatentMap({
     ...explore.map,
-    kind: 'text',
-    lines: renderLatentMap({ ...explore.map, data: mapPoints(state), cursor: explorer.cursor, display }),
-  };
+    data: mapPoints(state),
+    cursor: explorer.cursor,
+    display,
+    // Without a map (no CNN, or none computed yet) the layer is blank rather than the digits, so it is never mistaken for them.
+    ...(certain && {
+      certainty: explorer.certainty ?? { columns: 0, rows: 0, values: new Float32Array() },
+      marks: newNumberPoints(state),
+    }),
+  });
+  const map: LayerItem = { ...explore.map, kind: 'text', lines };
   if (explorer.digit === undefined) return [map];
   return [map, digitItem(explore.digit, explorer.digit, explore.digitScale, state)];
 }
