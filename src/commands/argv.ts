@@ -4,10 +4,17 @@
  * call it in-process; every mistake is a one-line UsageError.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_BATCH_SIZE, DEFAULT_MODELS_DIR, DEFAULT_SEED, type Config } from '../config.js';
+import { DEFAULT_AUGMENT, DEFAULT_BATCH_SIZE, DEFAULT_MODELS_DIR, DEFAULT_SEED, type Config } from '../config.js';
 import { GraphicsModeError, parseGraphicsRequest, type GraphicsRequest } from '../render/index.js';
 import type { DiscoverFlags } from './discover.js';
-import { parseBackend, parseIntegerFlag, parseLatentPoint, UsageError, type IntegerFlag } from './flags.js';
+import {
+  parseAugment,
+  parseBackend,
+  parseIntegerFlag,
+  parseLatentPoint,
+  UsageError,
+  type IntegerFlag,
+} from './flags.js';
 import {
   commandHelp,
   COMMANDS,
@@ -106,6 +113,7 @@ export function parseInvocation(argv: readonly string[], defaults: InvocationDef
     epochs: integer('epochs'),
     batchSize: integer('batch-size') ?? DEFAULT_BATCH_SIZE,
     workers: integer('workers') ?? defaults.workers,
+    augment: parseAugment(text('augment') ?? DEFAULT_AUGMENT),
   };
   if (command === undefined) return { kind: 'app', config, graphics: graphicsRequest(text('graphics')) };
 

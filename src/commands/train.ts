@@ -40,6 +40,7 @@ export async function trainCommand(args: string[], config: Config, { io, json }:
         modelsDir: config.modelsDir,
         workers: config.workers,
         backend: config.backend,
+        augment: config.augment,
         signal: controller.signal,
         onEvent: json ? jsonReporter(io.out) : textReporter(io, epochs),
         onNotice: (message) =>

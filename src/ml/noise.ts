@@ -31,10 +31,9 @@ function scramble(h: number): number {
  */
 export function exampleNoise(seed: number, epoch: number, indices: Int32Array, latent: number): Float32Array {
   const out = new Float32Array(indices.length * latent);
-  // Each step is a bijection of the key so far, so within one (seed, epoch) no two indices share a key.
-  const run = scramble(scramble(seed >>> 0) ^ Math.imul(epoch >>> 0, GOLDEN));
+  const keys = exampleKeys(seed, epoch, indices);
   for (let r = 0; r < indices.length; r++) {
-    const example = scramble(run ^ indices[r]);
+    const example = keys[r];
     for (let j = 0; j < latent; j += 2) {
       // Offset by half a step, so u1 is in (0, 1) and its logarithm finite.
       const u1 = (scramble((example + Math.imul(j + 1, GOLDEN)) >>> 0) + 0.5) / TWO_32;
@@ -45,4 +44,17 @@ export function exampleNoise(seed: number, epoch: number, indices: Int32Array, l
     }
   }
   return out;
+}
+
+/**
+ * A 32-bit key for each training image at `indices` in `epoch`, a hash of (seed, epoch,
+ * index) alone: whatever draws from it (the VAE's noise, the CNN's shifts) gives an image the
+ * same draw in every shard, thread and backend, and a fresh one each epoch.
+ */
+export function exampleKeys(seed: number, epoch: number, indices: ArrayLike<number>): Uint32Array {
+  const keys = new Uint32Array(indices.length);
+  // Each step is a bijection of the key so far, so within one (seed, epoch) no two indices share a key.
+  const run = scramble(scramble(seed >>> 0) ^ Math.imul(epoch >>> 0, GOLDEN));
+  for (let r = 0; r < indices.length; r++) keys[r] = scramble(run ^ indices[r]);
+  return keys;
 }

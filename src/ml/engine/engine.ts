@@ -1,6 +1,7 @@
 import type { BackendName, ModelName } from '../../config.js';
 import type { TestMetrics } from '../evaluate.js';
 import type { ModelMetadata } from '../model-store.js';
+import type { CnnRecipe } from '../cnn-recipe.js';
 
 /**
  * Where training steps run: in this thread, or spread over worker threads. The epoch loop
@@ -33,6 +34,8 @@ export interface EngineOptions {
   seed: number;
   /** The backend asked for; `auto` resolves in each thread. */
   backend: BackendName;
+  /** How the classifier trains; the plain recipe when absent. */
+  recipe?: CnnRecipe;
 }
 
 /** Splits `count` items into `parts` contiguous [start, end) ranges, sizes differing by at most one. */

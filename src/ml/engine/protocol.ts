@@ -2,6 +2,7 @@ import type { BackendName, ModelName } from '../../config.js';
 import type { DigitSet } from '../../data/index.js';
 import type { PartialMetric } from '../evaluate.js';
 import type { ModelMetadata } from '../model-store.js';
+import type { CnnRecipe } from '../cnn-recipe.js';
 
 /**
  * Messages between the coordinator and a training worker. Each worker answers requests in
@@ -9,7 +10,15 @@ import type { ModelMetadata } from '../model-store.js';
  * whose copy is older reloads them from shared memory before it computes.
  */
 export type WorkerRequest =
-  | { type: 'init'; model: ModelName; seed: number; backend: BackendName; train: DigitSet; test: DigitSet }
+  | {
+      type: 'init';
+      model: ModelName;
+      seed: number;
+      backend: BackendName;
+      train: DigitSet;
+      test: DigitSet;
+      recipe?: CnnRecipe;
+    }
   | {
       type: 'attach';
       params: Float32Array;

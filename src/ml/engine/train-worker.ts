@@ -40,7 +40,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
   switch (request.type) {
     case 'init': {
       const backend = await initBackend(request.backend, 'async');
-      task = createTask(request.model, request.train, request.seed);
+      task = createTask(request.model, request.train, request.seed, request.recipe);
       test = request.test;
       params = new FlatParameters(task.variables);
       return { type: 'ready', backend, size: params.size };

@@ -88,6 +88,7 @@ export async function createWorkerEngine(
       backend: options.backend,
       train,
       test,
+      recipe: options.recipe,
     };
     // The first replica learns which backend `auto` resolves to; on an accelerator it stays alone.
     const first = await replicas[0].request<'ready'>(init);
