@@ -60,7 +60,9 @@ async function onGpuPass({ model, backend, engine }: TrainOptions): Promise<bool
 function recipeFor(options: TrainOptions, onGpu: boolean): CnnRecipe {
   const recipe = cnnRecipe(options.augment ?? DEFAULT_AUGMENT, options.epochs);
   if (!onGpu || recipe.maxShift === 0) return recipe;
-  options.onNotice?.('the webgpu pass trains the CNN without shifting its images (--augment has no effect there)');
+  options.onNotice?.(
+    'the webgpu pass trains the CNN on unshifted images (--augment picks only its initialisation there)',
+  );
   return { ...recipe, maxShift: 0 };
 }
 
