@@ -120,7 +120,10 @@ describe('metadata schema', () => {
 
   it('a CNN saved before recipes were recorded loads', async () => {
     const dir = copy();
-    editMetadata(dir, 'cnn', ({ recipe: _recipe, ...older }) => older);
+    editMetadata(dir, 'cnn', (metadata) => {
+      delete metadata.recipe;
+      return metadata;
+    });
     const cnn = await loadClassifier(dir);
     assert.equal(cnn?.metadata.recipe, undefined);
     cnn?.model.dispose();
