@@ -4,6 +4,7 @@
  */
 import type { Augment } from '../config.js';
 
+/** One recipe, as the training task takes it and the metadata records it. */
 export interface CnnRecipe {
   /** Largest random shift of a training image along each axis, in pixels; 0 trains on them as they are. */
   maxShift: number;
