@@ -12,7 +12,8 @@ const LOGITS_INIT_SCALE = 0.01;
 /**
  * The classifier: 2×[Conv→ReLU→MaxPool], Flatten→Dense→ReLU→Dense, small enough to train in
  * minutes on a laptop's cores yet past 99% on MNIST. It outputs logits; softmax is applied where
- * probabilities are needed.
+ * probabilities are needed. `recipe` picks how its logits layer starts (see cnn-recipe.ts); the
+ * plain recipe's Glorot draw when absent, as saved models were built.
  */
 export function createClassifier(seed: number, recipe: Pick<CnnRecipe, 'logitsInit'> = PLAIN_RECIPE): tfl.Sequential {
   const init = (offset: number) => tfl.initializers.heNormal({ seed: seed + offset });
