@@ -2,11 +2,12 @@
  * `npm run bench`: training and inference images/s for the CNN and the VAE on every
  * available backend, beside PyTorch on the same data, batch size and cores when it is
  * installed. `-- --json` prints one object; `-- --time-to-accuracy` trains the CNN until
- * 99.0% test accuracy and reports the wall time and memory.
+ * 99.0% test accuracy and reports the wall time and memory; `-- --augment off` times the CNN
+ * on the plain recipe rather than on the shifted images `train cnn` uses by default.
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { parseBackend } from '../src/commands/flags.js';
+import { parseAugment, parseBackend } from '../src/commands/flags.js';
 import { loadMnist } from '../src/data/index.js';
 import { findTorchPython, runTorchReference, type TorchResult } from './pytorch.js';
 import { measureInference, measureTraining } from './throughput.js';
@@ -22,8 +23,10 @@ const { values: flags } = parseArgs({
     backends: { type: 'string', default: 'wasm,cpu' },
     'time-to-accuracy': { type: 'boolean', default: false },
     epochs: { type: 'string', default: '2' },
+    augment: { type: 'string', default: 'auto' },
   },
 });
+const augment = parseAugment(flags.augment);
 const seconds = Number(flags.seconds);
 const workers = Number(flags.workers);
 const batchSize = Number(flags['batch-size']);
@@ -66,6 +69,7 @@ for (const backend of flags.backends.split(',').map(parseBackend)) {
         batchSize,
         seconds: budget,
         warmup,
+        augment,
       });
       const infer =
         threads === 1

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName, ModelName } from '../src/config.js';
+import { DEFAULT_EPOCHS, type Augment, type BackendName, type ModelName } from '../src/config.js';
 import { gatherNormalised, gatherUnit, shuffledBatches, type Mnist } from '../src/data/index.js';
 import { createLocalEngine, createWorkerEngine, type TrainEngine } from '../src/ml/engine/index.js';
 import { runEpochLoop } from '../src/ml/epoch-loop.js';
 import { createClassifier, createVae, initBackend } from '../src/ml/index.js';
+import { cnnRecipe } from '../src/ml/cnn-recipe.js';
 
 /** Steps whose time is not counted: the first ones pay for allocation and warm-up. */
 const WARMUP_STEPS = 3;
@@ -19,14 +20,24 @@ const OPEN_ENDED_EPOCHS = 1000;
 
 /**
  * Trains through the app's own epoch loop on real shuffled batches for about `seconds` (at
- * least one step after the warm-up) and times the steps after the warm-up.
+ * least one step after the warm-up) and times the steps after the warm-up. The CNN trains on
+ * the recipe `augment` picks for a default-length run (shifted images unless `off`), as
+ * `mnist-tui train cnn` does.
  */
 export async function measureTraining(
   data: Mnist,
   model: ModelName,
-  options: { backend: BackendName; workers: number; batchSize: number; seconds: number; warmup?: number },
+  options: {
+    backend: BackendName;
+    workers: number;
+    batchSize: number;
+    seconds: number;
+    warmup?: number;
+    augment?: Augment;
+  },
 ): Promise<Measurement> {
-  const engineOptions = { model, seed: 1, backend: options.backend };
+  const recipe = model === 'cnn' ? cnnRecipe(options.augment ?? 'auto', DEFAULT_EPOCHS.cnn) : undefined;
+  const engineOptions = { model, seed: 1, backend: options.backend, recipe };
   const engine: TrainEngine =
     options.workers > 1
       ? await createWorkerEngine(data, { ...engineOptions, workers: options.workers })

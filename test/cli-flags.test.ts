@@ -209,7 +209,10 @@ describe('the command line', () => {
 
   it('maps flags onto the config and the command options', () => {
     const argv = ['train', 'vae', '--epochs=3', '--seed', '0', '--workers', '64', '--batch-size', '1024'];
-    const invocation = parseInvocation([...argv, '--limit', '500', '--json', '--models-dir', 'm'], DEFAULTS);
+    const invocation = parseInvocation(
+      [...argv, '--limit', '500', '--json', '--models-dir', 'm', '--augment', 'off'],
+      DEFAULTS,
+    );
     assert.equal(invocation.kind, 'command');
     if (invocation.kind !== 'command') return;
     assert.deepEqual(invocation.args, ['vae']);
@@ -223,6 +226,7 @@ describe('the command line', () => {
       epochs: 3,
       batchSize: 1024,
       workers: 64,
+      augment: 'off',
     });
     assert.equal(invocation.options.json, true);
     const generate = parseInvocation(['generate', '--z', '-1.5,2', '--scale', '64'], DEFAULTS);

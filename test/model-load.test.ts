@@ -98,6 +98,12 @@ describe('metadata schema', () => {
     ['a date that is none', 'cnn', (m) => ({ ...m, date: 'yesterday' }), /"date" needs an ISO 8601 date/],
     ['an array', 'cnn', () => [1, 2], /not a JSON object/],
     [
+      'a negative shift in its recipe',
+      'cnn',
+      (m) => ({ ...m, recipe: { maxShift: -1, logitsInit: 'small' } }),
+      /"recipe" needs \{"maxShift": a whole number, "logitsInit": "small" or "glorot"\}/,
+    ],
+    [
       'a negative worker count',
       'vae',
       (m) => ({ ...m, workers: -2 }),
@@ -111,6 +117,17 @@ describe('metadata schema', () => {
       await assert.rejects(model === 'cnn' ? loadClassifier(dir) : loadVae(dir), oneLineModelError(message));
     });
   }
+
+  it('a CNN saved before recipes were recorded loads', async () => {
+    const dir = copy();
+    editMetadata(dir, 'cnn', (metadata) => {
+      delete metadata.recipe;
+      return metadata;
+    });
+    const cnn = await loadClassifier(dir);
+    assert.equal(cnn?.metadata.recipe, undefined);
+    cnn?.model.dispose();
+  });
 
   it('metadata as training writes it loads', async () => {
     const dir = copy();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -340,5 +340,20 @@ describe('mnist-tui train cnn --backend webgpu', { skip: noAdapter }, () => {
         `epoch ${epoch + 1}: ${loss} vs ${wasm[epoch]}`,
       ),
     );
+  });
+
+  it('says once that it trains without shifts, and records so', async () => {
+    const models = mkdtempSync(path.join(tmpdir(), 'mnist-tui-webgpu-'));
+    const args = ['train', 'cnn', '--epochs', '1', '--json', '--backend', 'webgpu', '--augment', 'on'];
+    const result = await runCli([...args, '--data-dir', writeMnistDir(), '--models-dir', models]);
+    assert.equal(result.code, 0, result.stderr);
+    const notices = jsonLines(result.stdout).filter((event) => event.event === 'notice');
+    assert.deepEqual(
+      notices.map((event) => event.message),
+      ['the webgpu pass trains the CNN on unshifted images (--augment picks only its initialisation there)'],
+    );
+    const metadata = JSON.parse(readFileSync(path.join(models, 'cnn', 'metadata.json'), 'utf8'));
+    rmSync(models, { recursive: true, force: true });
+    assert.deepEqual(metadata.recipe, { maxShift: 0, logitsInit: 'small' });
   });
 });

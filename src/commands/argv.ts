@@ -4,12 +4,19 @@
  * call it in-process; every mistake is a one-line UsageError.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_BATCH_SIZE, DEFAULT_MODELS_DIR, DEFAULT_SEED, type Config } from '../config.js';
+import { DEFAULT_AUGMENT, DEFAULT_BATCH_SIZE, DEFAULT_MODELS_DIR, DEFAULT_SEED, type Config } from '../config.js';
 import { DEFAULT_WALK_SCALE } from '../ml/walk-config.js';
 import { GraphicsModeError, parseGraphicsRequest, type GraphicsRequest } from '../render/index.js';
 import type { DiscoverFlags } from './discover.js';
 import type { EvalFlags } from './eval.js';
-import { parseBackend, parseIntegerFlag, parseLatentPoint, UsageError, type IntegerFlag } from './flags.js';
+import {
+  parseAugment,
+  parseBackend,
+  parseIntegerFlag,
+  parseLatentPoint,
+  UsageError,
+  type IntegerFlag,
+} from './flags.js';
 import {
   commandHelp,
   COMMANDS,
@@ -115,6 +122,7 @@ export function parseInvocation(argv: readonly string[], defaults: InvocationDef
     epochs: integer('epochs'),
     batchSize: integer('batch-size') ?? DEFAULT_BATCH_SIZE,
     workers: integer('workers') ?? defaults.workers,
+    augment: parseAugment(text('augment') ?? DEFAULT_AUGMENT),
     // Only where asked for, so configs without the switch stay as they were.
     ...(values.has('binarize') && { binarize: true }),
   };

@@ -1,5 +1,5 @@
 import { UserFacingError } from '../errors.js';
-import type { BackendName } from '../config.js';
+import type { Augment, BackendName } from '../config.js';
 import { MAX_SHARDS } from '../ml/engine/engine.js';
 import { MAX_GRID_SIDE, MAX_MANIFOLD_SIDE } from '../ml/new-numbers/discovery-config.js';
 
@@ -98,6 +98,20 @@ export function parseBackend(value: string): BackendName {
     throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${value}"`);
   }
   return value as BackendName;
+}
+
+const AUGMENTS: readonly Augment[] = ['auto', 'on', 'off'];
+
+/**
+ * Reads `--augment`.
+ *
+ * @throws {UsageError} on anything but auto, on or off.
+ */
+export function parseAugment(value: string): Augment {
+  if (!(AUGMENTS as readonly string[]).includes(value)) {
+    throw new UsageError(`--augment must be one of ${AUGMENTS.join(', ')}, got "${value}"`);
+  }
+  return value as Augment;
 }
 
 /**

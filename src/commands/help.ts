@@ -3,7 +3,8 @@
  * argument parser reads the same tables, so nothing is accepted that the help does
  * not list. Imports nothing heavy: `--help` must stay instant.
  */
-import { DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_MODELS_DIR, DEFAULT_SEED } from '../config.js';
+import { DEFAULT_AUGMENT, DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_MODELS_DIR, DEFAULT_SEED } from '../config.js';
+import { SHIFT_FROM_EPOCHS } from '../ml/cnn-recipe.js';
 import { DEFAULT_GRID_SIDE, DEFAULT_MANIFOLD_SIDE, DEFAULT_TOP } from '../ml/new-numbers/discovery-config.js';
 import { DEFAULT_WALK_DELAY_MS, DEFAULT_WALK_FRAMES, DEFAULT_WALK_SCALE } from '../ml/walk-config.js';
 import { GRAPHICS_ENV_VAR } from '../render/index.js';
@@ -49,6 +50,11 @@ export const FLAGS = {
   validation: {
     synopsis: '--validation N',
     text: `hold the last N of those images out and report metrics on them instead of the test set, ${rangeText('validation')}`,
+    takesValue: true,
+  },
+  augment: {
+    synopsis: '--augment A',
+    text: `shift the CNN's images up to 2 px: auto (in runs of ${SHIFT_FROM_EPOCHS}+ epochs) | on | off (the plain recipe) (${DEFAULT_AUGMENT})`,
     takesValue: true,
   },
   seed: {
@@ -169,7 +175,7 @@ export const COMMANDS = {
     usage: 'train <cnn|vae|all>',
     summary: 'train and save to the models folder',
     maxArgs: 1,
-    flags: [...TRAINING_FLAGS, 'validation', 'binarize', ...MODEL_FLAGS],
+    flags: [...TRAINING_FLAGS, 'validation', 'augment', 'binarize', ...MODEL_FLAGS],
     examples: ['train cnn --epochs 1 --limit 5000', 'train vae --binarize'],
   },
   eval: {

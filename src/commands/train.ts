@@ -42,6 +42,7 @@ export async function trainCommand(args: string[], config: Config, { io, json }:
         workers: config.workers,
         backend: config.backend,
         binarize: config.binarize,
+        augment: config.augment,
         signal: controller.signal,
         onEvent: json ? jsonReporter(io.out) : textReporter(io, epochs),
         onNotice: (message) =>

@@ -6,7 +6,7 @@
  * worker and backend, and anew each epoch.
  */
 import { IMAGE_PIXELS, type DigitSet } from '../data/index.js';
-import { GOLDEN, runKey, scramble, TWO_32 } from './noise.js';
+import { exampleKeys, GOLDEN, scramble, TWO_32 } from './noise.js';
 
 /**
  * The key binarising held-out images (test or validation) for evaluation: one fixed draw, the
@@ -25,7 +25,7 @@ const GREY_LEVELS = 255;
  */
 export function gatherBinarized(set: DigitSet, indices: Int32Array, seed: number, epoch: number): Float32Array {
   const out = new Float32Array(indices.length * IMAGE_PIXELS);
-  const run = runKey(seed, epoch);
+  const keys = exampleKeys(seed, epoch, indices);
   for (let r = 0; r < indices.length; r++) {
     const index = indices[r];
     if (!(index >= 0 && index < set.count)) throw new RangeError(`image ${index} is outside the set of ${set.count}`);
@@ -33,7 +33,7 @@ export function gatherBinarized(set: DigitSet, indices: Int32Array, seed: number
     // latent): pixels 0 and 1 share those draws. They are the top-left corner, black in every
     // MNIST training image, so the draw never decides them there; a salted key would break that tie
     // on other data, but would also change every draw of the models reported in BENCHMARKS.md.
-    const example = scramble(run ^ index);
+    const example = keys[r];
     const grey = set.images.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS);
     for (let j = 0; j < IMAGE_PIXELS; j++) {
       const u = scramble((example + Math.imul(j + 1, GOLDEN)) >>> 0) / TWO_32;

@@ -1,16 +1,30 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { IMAGE_SIDE, NUM_CLASSES } from '../data/index.js';
+import { PLAIN_RECIPE, type CnnRecipe } from './cnn-recipe.js';
 
-/** Digits the classifier tells apart. */
+/**
+ * Variance scale of the logits layer's kernel under the `small` init: the hidden layer's
+ * activations reach a few units, so Glorot's scale (1) starts the logits several units apart.
+ */
+const LOGITS_INIT_SCALE = 0.01;
 
 /**
  * The classifier: 2×[Conv→ReLU→MaxPool], Flatten→Dense→ReLU→Dense, small enough to train in
  * minutes on a laptop's cores yet past 99% on MNIST. It outputs logits; softmax is applied where
- * probabilities are needed.
+ * probabilities are needed. `recipe` picks how its logits layer starts (see cnn-recipe.ts); the
+ * plain recipe's Glorot draw when absent, as saved models were built.
  */
-export function createClassifier(seed: number): tfl.Sequential {
+export function createClassifier(seed: number, recipe: Pick<CnnRecipe, 'logitsInit'> = PLAIN_RECIPE): tfl.Sequential {
   const init = (offset: number) => tfl.initializers.heNormal({ seed: seed + offset });
+  // Glorot's variance scaled by 1/100 is its draw at a tenth of the size, from the same seed.
+  const logitsScale = recipe.logitsInit === 'small' ? LOGITS_INIT_SCALE : 1;
+  const logitsInit = tfl.initializers.varianceScaling({
+    scale: logitsScale,
+    mode: 'fanAvg',
+    distribution: 'uniform',
+    seed: seed + 4,
+  });
   return tfl.sequential({
     name: 'cnn',
     layers: [
@@ -40,7 +54,7 @@ export function createClassifier(seed: number): tfl.Sequential {
       // [batch, 128]
       tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(3) }),
       // [batch, 10]
-      tfl.layers.dense({ units: NUM_CLASSES, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 4 }) }),
+      tfl.layers.dense({ units: NUM_CLASSES, kernelInitializer: logitsInit }),
     ],
   });
 }

@@ -1,4 +1,5 @@
 import type { ModelName } from '../config.js';
+import type { CnnRecipe } from './cnn-recipe.js';
 
 /** What is known about a saved model besides its weights. */
 export interface ModelMetadata {
@@ -13,6 +14,8 @@ export interface ModelMetadata {
   seed: number;
   backend: string;
   workers: number;
+  /** How the classifier was trained; absent in a VAE's metadata and in a CNN's saved before shifts. */
+  recipe?: CnnRecipe;
   /** Test metrics after the last completed epoch. */
   metrics: { testAccuracy?: number; testNegElbo?: number };
   /** Mean training loss of each completed epoch. */
@@ -37,6 +40,18 @@ const isText: Check = (v) => (typeof v === 'string' && v !== '' ? undefined : 'n
 const isFinite: Check = (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : 'needs a finite number');
 const isDate: Check = (v) =>
   typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? undefined : 'needs an ISO 8601 date';
+/** Older copies carry no recipe: they were all trained the plain way. */
+const isRecipe: Check = (v) => {
+  if (v === undefined) return undefined;
+  const r = v as Partial<CnnRecipe> | null;
+  return typeof r === 'object' &&
+    r !== null &&
+    Number.isSafeInteger(r.maxShift) &&
+    (r.maxShift as number) >= 0 &&
+    (r.logitsInit === 'small' || r.logitsInit === 'glorot')
+    ? undefined
+    : 'needs {"maxShift": a whole number, "logitsInit": "small" or "glorot"}';
+};
 const isLosses: Check = (v) =>
   Array.isArray(v) && v.every((x) => isFinite(x) === undefined) ? undefined : 'needs a list of finite numbers';
 
@@ -50,6 +65,7 @@ const FIELDS: Record<Exclude<keyof ModelMetadata, 'model' | 'metrics' | 'binariz
   seed: isInteger(Number.MIN_SAFE_INTEGER),
   backend: isText,
   workers: isInteger(1),
+  recipe: isRecipe,
   lossHistory: isLosses,
   date: isDate,
 };

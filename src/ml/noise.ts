@@ -31,9 +31,9 @@ export function scramble(h: number): number {
  */
 export function exampleNoise(seed: number, epoch: number, indices: Int32Array, latent: number): Float32Array {
   const out = new Float32Array(indices.length * latent);
-  const run = runKey(seed, epoch);
+  const keys = exampleKeys(seed, epoch, indices);
   for (let r = 0; r < indices.length; r++) {
-    const example = scramble(run ^ indices[r]);
+    const example = keys[r];
     for (let j = 0; j < latent; j += 2) {
       // Offset by half a step, so u1 is in (0, 1) and its logarithm finite.
       const u1 = (scramble((example + Math.imul(j + 1, GOLDEN)) >>> 0) + 0.5) / TWO_32;
@@ -47,9 +47,14 @@ export function exampleNoise(seed: number, epoch: number, indices: Int32Array, l
 }
 
 /**
- * The key of one (seed, epoch) run, from which each image's key is scrambled. Each step is a
- * bijection of the key so far, so within one run no two indices share a key.
+ * A 32-bit key for each training image at `indices` in `epoch`, a hash of (seed, epoch,
+ * index) alone: whatever draws from it (the VAE's noise, the CNN's shifts) gives an image the
+ * same draw in every shard, thread and backend, and a fresh one each epoch.
  */
-export function runKey(seed: number, epoch: number): number {
-  return scramble(scramble(seed >>> 0) ^ Math.imul(epoch >>> 0, GOLDEN));
+export function exampleKeys(seed: number, epoch: number, indices: ArrayLike<number>): Uint32Array {
+  const keys = new Uint32Array(indices.length);
+  // Each step is a bijection of the key so far, so within one (seed, epoch) no two indices share a key.
+  const run = scramble(scramble(seed >>> 0) ^ Math.imul(epoch >>> 0, GOLDEN));
+  for (let r = 0; r < indices.length; r++) keys[r] = scramble(run ^ indices[r]);
+  return keys;
 }

@@ -1,13 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { gatherLabels, gatherNormalised, gatherUnit, IMAGE_SIDE, IMAGE_PIXELS, type DigitSet } from '../data/index.js';
+import { gatherLabels, gatherUnit, IMAGE_SIDE, IMAGE_PIXELS, type DigitSet } from '../data/index.js';
 import type { ModelName } from '../config.js';
 import { createCnnStep, createVaeStep } from './passes/index.js';
 import { classifierLoss, createClassifier } from './cnn.js';
 import { createVae, vaeLoss, type Vae } from './vae.js';
 import { exampleNoise } from './noise.js';
 import { gatherBinarized } from './binarize.js';
+import { gatherShifted } from './augment.js';
+import { PLAIN_RECIPE, type CnnRecipe } from './cnn-recipe.js';
 import { classifierCorrect, vaeNegElboSum, type PartialMetric } from './evaluate.js';
 
 /** What the training loop needs to know about one model, whichever it is. */
@@ -16,7 +18,7 @@ export interface TrainTask {
   variables: tf.Variable[];
   /**
    * Loss of the batch of training images at `indices` (indices into the training set) in
-   * 1-based `epoch`; the two key the VAE's noise (see noise.ts).
+   * 1-based `epoch`; the two key the VAE's noise and the CNN's shifts (see noise.ts).
    */
   batchLoss(indices: Int32Array, epoch: number): tf.Scalar;
   /**
@@ -90,29 +92,35 @@ export function learningRateAt(model: ModelName, moment: TrainingMoment, peak = 
 export interface TaskRecipe {
   /** VAE only: train on dynamically binarised images (binarize.ts) and evaluate on binarised ones. */
   binarize?: boolean;
+  /** CNN only: how the classifier trains (cnn-recipe.ts); the plain recipe when absent. */
+  cnn?: CnnRecipe;
 }
 
 export function createTask(name: ModelName, train: DigitSet, seed: number, recipe: TaskRecipe = {}): TrainTask {
-  return name === 'cnn' ? cnnTask(train, seed) : vaeTask(train, seed, recipe.binarize === true);
+  return name === 'cnn'
+    ? cnnTask(train, seed, recipe.cnn ?? PLAIN_RECIPE)
+    : vaeTask(train, seed, recipe.binarize === true);
 }
 
-function cnnTask(train: DigitSet, seed: number): TrainTask {
-  const model = createClassifier(seed);
+function cnnTask(train: DigitSet, seed: number, recipe: CnnRecipe): TrainTask {
+  const model = createClassifier(seed, recipe);
   const variables = trainableVariables(model);
   const pass = onWasm() ? createCnnStep(tf.backend() as BackendWasm, shapesOf(variables)) : undefined;
+  // Shifted per image like the VAE's noise, so every path and every split into shards trains alike.
+  const images = (indices: Int32Array, epoch: number) => gatherShifted(train, indices, seed, epoch, recipe.maxShift);
   return {
     name: 'cnn',
     variables,
-    batchLoss(indices) {
+    batchLoss(indices, epoch) {
       return tf.tidy(() => {
-        const x = tf.tensor4d(gatherNormalised(train, indices), [indices.length, IMAGE_SIDE, IMAGE_SIDE, 1]);
+        const x = tf.tensor4d(images(indices, epoch), [indices.length, IMAGE_SIDE, IMAGE_SIDE, 1]);
         const labels = tf.tensor1d(gatherLabels(train, indices), 'int32'); // [batch]
         return classifierLoss(model.apply(x) as tf.Tensor2D, labels);
       });
     },
     handPass: pass
-      ? (weights, indices, _epoch, out) =>
-          pass.gradients(weights, gatherNormalised(train, indices), gatherLabels(train, indices), out)
+      ? (weights, indices, epoch, out) =>
+          pass.gradients(weights, images(indices, epoch), gatherLabels(train, indices), out)
       : undefined,
     evaluate: (test, start, end) => classifierCorrect(model, test, start, end),
     parts: { model },

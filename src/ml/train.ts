@@ -1,4 +1,4 @@
-import type { BackendName, Config, ModelName } from '../config.js';
+import { DEFAULT_AUGMENT, type Augment, type BackendName, type Config, type ModelName } from '../config.js';
 import type { Mnist } from '../data/index.js';
 import { initBackend } from './backend.js';
 import { createLocalEngine, createWorkerEngine, type TrainEngine } from './engine/index.js';
@@ -8,6 +8,7 @@ import type { TrainEvent } from './events.js';
 import type { ModelMetadata } from './model-store.js';
 import { acquireModelsLock } from './models-lock.js';
 import { createCnnGpuEngine } from './webgpu/index.js';
+import { cnnRecipe, type CnnRecipe } from './cnn-recipe.js';
 
 export { TrainingError } from './epoch-loop.js';
 
@@ -31,6 +32,8 @@ export interface TrainOptions extends Pick<Config, 'batchSize' | 'seed' | 'model
   learningRate?: number;
   /** The VAE trains on dynamically binarised images (binarize.ts); its metadata says so. */
   binarize?: boolean;
+  /** The classifier's training recipe (see cnn-recipe.ts); `auto` when absent. */
+  augment?: Augment;
   /** Clock in milliseconds, injected so tests can fake it. */
   now?: () => number;
   /** Told one line when something left by a dead run (a stale lock) was cleaned up. */
@@ -52,6 +55,19 @@ async function onGpuPass({ model, backend, engine }: TrainOptions): Promise<bool
   // WebGPU, the engines start their own, and with worker threads this one stays free of tfjs.
   if ((await (await import('./backends/index.js')).autoGpuChoice()).backend !== 'webgpu') return false;
   return (await initBackend('auto', 'async')) === 'webgpu';
+}
+
+/**
+ * The classifier's recipe for this run. The WebGPU pass keeps the training set on the GPU and
+ * gathers its batches there, without shifts, so there it trains unshifted, and says so once.
+ */
+function recipeFor(options: TrainOptions, onGpu: boolean): CnnRecipe {
+  const recipe = cnnRecipe(options.augment ?? DEFAULT_AUGMENT, options.epochs);
+  if (!onGpu || recipe.maxShift === 0) return recipe;
+  options.onNotice?.(
+    'the webgpu pass trains the CNN on unshifted images (--augment picks only its initialisation there)',
+  );
+  return { ...recipe, maxShift: 0 };
 }
 
 /** How often (in batches) progress is reported. */
@@ -77,8 +93,10 @@ async function trainLocked(data: Mnist, options: TrainOptions): Promise<TestMetr
   const now = options.now ?? (() => performance.now());
   const threaded = (options.engine ?? (options.workers > 1 ? 'threads' : 'local')) === 'threads';
   const binarize = model === 'vae' && options.binarize === true;
-  const engineOptions = { model, seed, backend: options.backend, binarize };
-  const engine = (await onGpuPass(options))
+  const onGpu = await onGpuPass(options);
+  const recipe = model === 'cnn' ? recipeFor(options, onGpu) : undefined;
+  const engineOptions = { model, seed, backend: options.backend, binarize, recipe };
+  const engine = onGpu
     ? await createCnnGpuEngine(data, engineOptions)
     : threaded
       ? await createWorkerEngine(data, { ...engineOptions, workers: options.workers, niceness: options.niceness })
@@ -154,6 +172,7 @@ async function trainLocked(data: Mnist, options: TrainOptions): Promise<TestMetr
           seed,
           backend,
           workers,
+          ...(recipe && { recipe }),
           metrics,
           lossHistory,
           date: new Date().toISOString(),

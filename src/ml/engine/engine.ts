@@ -1,6 +1,7 @@
 import type { BackendName, ModelName } from '../../config.js';
 import type { TestMetrics } from '../evaluate.js';
 import type { ModelMetadata } from '../model-store.js';
+import type { CnnRecipe } from '../cnn-recipe.js';
 
 /**
  * Where training steps run: in this thread, or spread over worker threads. The epoch loop
@@ -35,6 +36,8 @@ export interface EngineOptions {
   backend: BackendName;
   /** The VAE trains on dynamically binarised images (see binarize.ts). */
   binarize?: boolean;
+  /** How the classifier trains; the plain recipe when absent. */
+  recipe?: CnnRecipe;
 }
 
 /** Splits `count` items into `parts` contiguous [start, end) ranges, sizes differing by at most one. */

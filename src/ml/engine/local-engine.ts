@@ -9,7 +9,7 @@ import type { EngineOptions, TrainEngine } from './engine.js';
 /** Trains in the calling thread: the simplest engine, and the reference the others match. */
 export async function createLocalEngine(data: Mnist, options: EngineOptions): Promise<TrainEngine> {
   const backend = await initBackend(options.backend, 'async');
-  const task = createTask(options.model, data.train, options.seed, { binarize: options.binarize });
+  const task = createTask(options.model, data.train, options.seed, { binarize: options.binarize, cnn: options.recipe });
   const stepper = await createStepper(task);
   return {
     backend,

@@ -2,6 +2,7 @@ import type { BackendName, ModelName } from '../../config.js';
 import type { DigitSet } from '../../data/index.js';
 import type { PartialMetric } from '../evaluate.js';
 import type { ModelMetadata } from '../model-store.js';
+import type { CnnRecipe } from '../cnn-recipe.js';
 
 /**
  * Messages between the coordinator and a training worker. Each worker answers requests in
@@ -19,6 +20,7 @@ export type WorkerRequest =
       binarize?: boolean;
       /** Added to this thread's nice value before it starts, where the platform sets it per thread. */
       niceness?: number;
+      recipe?: CnnRecipe;
     }
   | {
       type: 'attach';

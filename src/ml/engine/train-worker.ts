@@ -42,7 +42,10 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
     case 'init': {
       if (request.niceness !== undefined) lowerPriority(request.niceness);
       const backend = await initBackend(request.backend, 'async');
-      task = createTask(request.model, request.train, request.seed, { binarize: request.binarize });
+      task = createTask(request.model, request.train, request.seed, {
+        binarize: request.binarize,
+        cnn: request.recipe,
+      });
       test = request.test;
       params = new FlatParameters(task.variables);
       return { type: 'ready', backend, size: params.size };

@@ -98,6 +98,7 @@ export async function createWorkerEngine(data: Mnist, options: WorkerEngineOptio
       test,
       binarize: options.binarize,
       niceness: options.niceness,
+      recipe: options.recipe,
     };
     // The first replica learns which backend `auto` resolves to; on an accelerator it stays alone.
     const first = await replicas[0].request<'ready'>(init);

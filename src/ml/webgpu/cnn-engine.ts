@@ -19,7 +19,7 @@ export async function createCnnGpuEngine(data: Mnist, options: Omit<EngineOption
   if (gpu === undefined) throw new Error('webgpu started without a device');
   const { device } = gpu;
   const adapter = { name: adapterName(gpu.adapter), software: softwareReason(gpu.adapter) !== undefined };
-  const task = createTask('cnn', data.train, options.seed);
+  const task = createTask('cnn', data.train, options.seed, { cnn: options.recipe });
   const params = new FlatParameters(task.variables);
   const pass = await CnnGpuPass.create(
     device,
