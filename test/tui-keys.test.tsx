@@ -61,7 +61,7 @@ describe('keys', () => {
   });
 
   it('? lists every key, and any key closes it', async () => {
-    const { stdin, store, screen } = await app({ rows: 32 });
+    const { stdin, store, screen } = await app({ rows: 40 });
     stdin.type('?');
     const text = await screen();
     for (const { keys } of KEY_HELP)
