@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MODELS_DIR, DEFAULT_SEED, type Config } from '../config.js';
 import { GraphicsModeError, parseGraphicsRequest, type GraphicsRequest } from '../render/index.js';
 import type { DiscoverFlags } from './discover.js';
+import type { EvalFlags } from './eval.js';
 import { parseBackend, parseIntegerFlag, parseLatentPoint, UsageError, type IntegerFlag } from './flags.js';
 import {
   commandHelp,
@@ -32,7 +33,7 @@ export type Invocation =
       command: CommandName;
       args: string[];
       config: Config;
-      options: Omit<CommandOptions, 'io'> & DiscoverFlags & ManifoldFlags;
+      options: Omit<CommandOptions, 'io'> & DiscoverFlags & ManifoldFlags & EvalFlags;
     };
 
 /** Values that depend on the machine, passed in so parsing stays pure. */
@@ -127,6 +128,7 @@ export function parseInvocation(argv: readonly string[], defaults: InvocationDef
       top: integer('top'),
       grid: integer('grid'),
       n: integer('n'),
+      pretrained: values.has('pretrained'),
     },
   };
 }

@@ -6,17 +6,28 @@ import {
   initBackend,
   loadClassifier,
   loadVae,
+  ModelFileError,
+  PRETRAINED_DIR,
+  pretrainedUse,
   releaseBackend,
+  type ModelMetadata,
   type TestMetrics,
 } from '../ml/index.js';
 import type { CommandOptions } from './io.js';
 import { MissingModelError } from './missing-model.js';
+import { modelOrigins } from './model-label.js';
+
+export interface EvalFlags {
+  /** Evaluate the shipped pretrained models, whatever the models folder holds. */
+  pretrained?: boolean;
+}
 
 /**
- * `mnist-tui eval`: test metrics of whichever saved models exist, on the full test set. It
+ * `mnist-tui eval`: test metrics of whichever saved models exist (those of the models folder,
+ * else the shipped ones; with --pretrained the shipped ones), on the full test set. It
  * awaits its reads, so it may run on webgpu.
  */
-export async function evalCommand(config: Config, options: CommandOptions): Promise<number> {
+export async function evalCommand(config: Config, options: CommandOptions & EvalFlags): Promise<number> {
   const backend = await initBackend(config.backend, 'async');
   try {
     return await evaluateSaved(config, options, backend);
@@ -25,15 +36,27 @@ export async function evalCommand(config: Config, options: CommandOptions): Prom
   }
 }
 
-async function evaluateSaved(config: Config, { io, json }: CommandOptions, backend: string): Promise<number> {
-  const [classifier, vae] = [await loadClassifier(config.modelsDir), await loadVae(config.modelsDir)];
-  if (classifier === undefined && vae === undefined) throw new MissingModelError('cnn', config.modelsDir);
+async function evaluateSaved(
+  config: Config,
+  { io, json, pretrained }: CommandOptions & EvalFlags,
+  backend: string,
+): Promise<number> {
+  const use = pretrained ? 'only' : pretrainedUse(process.env);
+  const [classifier, vae] = [await loadClassifier(config.modelsDir, use), await loadVae(config.modelsDir, use)];
+  if (classifier === undefined && vae === undefined) {
+    if (pretrained) throw new ModelFileError(`${PRETRAINED_DIR}: no pretrained models here`);
+    throw new MissingModelError('cnn', config.modelsDir);
+  }
   const { test, source } = await loadMnist({ dataDir: config.dataDir });
-  const result: { event: 'eval'; backend: string; testImages: number; cnn?: TestMetrics; vae?: TestMetrics } = {
-    event: 'eval',
-    backend,
-    testImages: test.count,
-  };
+  const used = [classifier?.metadata, vae?.metadata].filter((m): m is ModelMetadata => m !== undefined);
+  const result: {
+    event: 'eval';
+    backend: string;
+    testImages: number;
+    models: ReturnType<typeof modelOrigins>;
+    cnn?: TestMetrics;
+    vae?: TestMetrics;
+  } = { event: 'eval', backend, testImages: test.count, models: modelOrigins(...used) };
   if (classifier) result.cnn = await evaluateClassifier(classifier.model, test);
   if (vae) result.vae = await evaluateVae(vae.vae, test, vae.metadata.seed);
   if (json) {
@@ -43,12 +66,12 @@ async function evaluateSaved(config: Config, { io, json }: CommandOptions, backe
   io.out(`Test set: ${test.count} images from ${source}, backend ${backend}`);
   io.out(
     result.cnn?.testAccuracy !== undefined
-      ? `CNN test accuracy: ${(result.cnn.testAccuracy * 100).toFixed(2)}%`
+      ? `CNN (${result.models.cnn}) test accuracy: ${(result.cnn.testAccuracy * 100).toFixed(2)}%`
       : 'CNN: not trained (mnist-tui train cnn)',
   );
   io.out(
     result.vae?.testNegElbo !== undefined
-      ? `VAE test -ELBO: ${result.vae.testNegElbo.toFixed(2)} nats/image`
+      ? `VAE (${result.models.vae}) test -ELBO: ${result.vae.testNegElbo.toFixed(2)} nats/image`
       : 'VAE: not trained (mnist-tui train vae)',
   );
   return 0;

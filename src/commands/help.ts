@@ -5,6 +5,7 @@
  */
 import { DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_MODELS_DIR, DEFAULT_SEED } from '../config.js';
 import { DEFAULT_GRID_SIDE, DEFAULT_MANIFOLD_SIDE, DEFAULT_TOP } from '../ml/new-numbers/discovery-config.js';
+import { NO_PRETRAINED_ENV_VAR } from '../ml/pretrained.js';
 import { GRAPHICS_ENV_VAR } from '../render/index.js';
 import { LATENT_BOUND, rangeText } from './flags.js';
 
@@ -93,6 +94,11 @@ export const FLAGS = {
     text: `draw N×N digits, ${rangeText('n')} (${DEFAULT_MANIFOLD_SIDE})`,
     takesValue: true,
   },
+  pretrained: {
+    synopsis: '--pretrained',
+    text: 'evaluate the pretrained models shipped with mnist-tui, whatever the models folder holds',
+    takesValue: false,
+  },
   help: { synopsis: '-h, --help', text: "this help; after a command, that command's own", takesValue: false },
   version: { synopsis: '--version', text: 'the version of mnist-tui', takesValue: false },
 } as const satisfies Record<string, FlagHelp>;
@@ -128,7 +134,7 @@ export const COMMANDS = {
     usage: 'eval',
     summary: 'test metrics of the saved models',
     maxArgs: 0,
-    flags: ['data-dir', ...MODEL_FLAGS],
+    flags: ['data-dir', 'pretrained', ...MODEL_FLAGS],
     examples: ['eval --json'],
   },
   generate: {
@@ -213,6 +219,7 @@ export function globalHelp(): string {
     `    ${GRAPHICS_ENV_VAR}  as --graphics`,
     '    NO_COLOR            plain characters instead of colour',
     `    ${DEBUG_ENV_VAR}=1   an internal error prints its stack trace`,
+    `    ${NO_PRETRAINED_ENV_VAR}=1  no shipped pretrained model stands in for one the models folder lacks`,
     '',
     '  Exit codes: 0 done, 1 bad input or a failed run, 2 usage error, 130 training interrupted',
     '',

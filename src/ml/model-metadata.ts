@@ -1,4 +1,5 @@
 import type { ModelName } from '../config.js';
+import type { ModelOrigin } from './pretrained.js';
 
 /** What is known about a saved model besides its weights. */
 export interface ModelMetadata {
@@ -19,6 +20,11 @@ export interface ModelMetadata {
   lossHistory: number[];
   /** ISO 8601 time of writing. */
   date: string;
+  /**
+   * Where a loaded copy came from, set by the loader from the folder it read (a file's own
+   * value is ignored, and a save leaves it out); absent on metadata not loaded from disk.
+   */
+  origin?: ModelOrigin;
 }
 
 /** Why a value does not fit, or undefined when it does. */
@@ -36,7 +42,7 @@ const isLosses: Check = (v) =>
   Array.isArray(v) && v.every((x) => isFinite(x) === undefined) ? undefined : 'needs a list of finite numbers';
 
 /** Each field as `saveModelSet` writes it; `model` and `metrics` are checked against the model's name. */
-const FIELDS: Record<Exclude<keyof ModelMetadata, 'model' | 'metrics'>, Check> = {
+const FIELDS: Record<Exclude<keyof ModelMetadata, 'model' | 'metrics' | 'origin'>, Check> = {
   dataset: isText,
   trainImages: isInteger(1),
   epochs: isInteger(1),

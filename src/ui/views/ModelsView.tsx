@@ -39,7 +39,9 @@ function advice(state: AppState): string {
   }
   if (vae === undefined) return 'No VAE yet: press v to train one, then 3 explores its latent plane.';
   if (cnn === undefined) return '3 explores the latent plane. Press t to train the CNN, which reads the digits.';
-  return '3 explores the latent plane; 4 lets the CNN read a digit you draw; 5 finds new numbers.';
+  const keys = '3 explores the latent plane; 4 lets the CNN read a digit you draw; 5 finds new numbers.';
+  const shipped = cnn.origin === 'pretrained' || vae.origin === 'pretrained';
+  return shipped ? `${keys} The pretrained models shipped with mnist-tui stand in until you train your own.` : keys;
 }
 
 /** Models: the data, the backend, each model's state and the keys to act. */
