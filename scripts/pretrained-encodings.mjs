@@ -8,8 +8,9 @@
  */
 import path from 'node:path';
 import { loadMnist } from '../dist/src/data/index.js';
-import { initBackend, loadVae, writeTestEncodings } from '../dist/src/ml/index.js';
+import { initBackend, loadVae } from '../dist/src/ml/index.js';
 import { summariseTestSet } from '../dist/src/ml/new-numbers/index.js';
+import { writeTestEncodings } from '../dist/src/ml/pretrained.js';
 
 const vaeDir = process.argv[2];
 if (vaeDir === undefined) {

@@ -13,7 +13,6 @@ export { loadClassifier, loadVae, type SavedClassifier, type SavedVae } from './
 export {
   pretrainedUse,
   readShippedTestEncodings,
-  writeTestEncodings,
   NO_PRETRAINED_ENV_VAR,
   PRETRAINED_DIR,
   type ModelOrigin,

@@ -4,7 +4,7 @@ import { architectureDifference, architectureOf } from './architecture.js';
 import { createClassifier } from './cnn.js';
 import type { ModelName } from '../config.js';
 import { loadModelSet, ModelFileError, type ModelMetadata } from './model-store.js';
-import { PRETRAINED_DIR, type PretrainedUse } from './pretrained.js';
+import { isInsidePretrained, PRETRAINED_DIR, type PretrainedUse } from './pretrained.js';
 import { createVae, type Vae } from './vae.js';
 
 /** A loaded CNN; its metadata's `origin` says whether it was trained here or shipped. */
@@ -65,7 +65,9 @@ async function loadEither<P extends string>(
 ) {
   if (pretrained !== 'only') {
     const saved = await loadModelSet(modelsDir, name, partNames);
-    if (saved !== undefined) return { ...saved, metadata: { ...saved.metadata, origin: 'trained' as const } };
+    // The shipped folder named as the models folder still holds the shipped models.
+    const origin = isInsidePretrained(modelsDir) ? ('pretrained' as const) : ('trained' as const);
+    if (saved !== undefined) return { ...saved, metadata: { ...saved.metadata, origin } };
   }
   if (pretrained === 'never') return undefined;
   const shipped = await loadModelSet(PRETRAINED_DIR, name, partNames);
