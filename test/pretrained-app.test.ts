@@ -51,7 +51,8 @@ describe('the app with an empty models folder', () => {
     assert.ok(encoded(), app.store.getState().message);
     assert.equal(app.store.getState().explorer.digit?.length, 784);
     const screen = await app.screen();
-    assert.match(screen, /test images by digit · pretrained VAE, test −ELBO/);
+    // At 80 columns the title is cut after "pretrained"; the Models view gives the metric.
+    assert.match(screen, /test images by digit · pretrained/);
     assert.match(screen, /pretrained CNN reads \d \(\d+% sure\)/);
   });
 
