@@ -41,13 +41,17 @@ function appShowsTheMap(folder, bin) {
       resolve(`no map after ${APP_TIMEOUT_MS / 1000} s; the screen held:\n${text().slice(-2000)}`);
     }, APP_TIMEOUT_MS);
     let asked = false;
+    let quitting = false;
+    // The app may close its input as it quits; the exit code below says how it ended.
+    child.stdin.on('error', (error) => console.log(`check-pack: the app's input closed: ${error.code}`));
     child.stdout.on('data', (chunk) => {
       output += chunk;
       if (!asked && text().includes('[1 Models]')) {
         asked = true;
         child.stdin.write('3');
       }
-      if (/10,000 test images by digit · pretrained/.test(text())) {
+      if (!quitting && /10,000 test images by digit · pretrained/.test(text())) {
+        quitting = true;
         clearTimeout(timer);
         child.stdin.write('q');
       }
