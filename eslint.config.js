@@ -4,7 +4,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'models/', 'test/__snapshots__/'] },
+  { ignores: ['dist/', 'node_modules/', 'models/', 'pretrained/', 'test/__snapshots__/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

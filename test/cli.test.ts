@@ -206,10 +206,10 @@ describe('command line', () => {
     assert.match(refused.stderr, /^mnist-tui: .*validation 300 must leave training images.*\n$/);
   });
 
-  it('commands that need models say how to train them', async () => {
+  it('commands that need models say how to train them, with the shipped models turned off', async () => {
     const dir = temp('none');
     for (const args of [['eval'], ['generate', '--z', '0,0'], ['classify', 'package.json']]) {
-      const result = await runCli([...args, '--models-dir', dir]);
+      const result = await runCli([...args, '--models-dir', dir], { MNIST_TUI_NO_PRETRAINED: '1' });
       assert.equal(result.code, 1, args.join(' '));
       assert.match(result.stderr, /mnist-tui: (no trained (CNN|VAE) in .*run: mnist-tui train|package.json: )/);
     }
@@ -409,7 +409,8 @@ describe('command line with trained models', () => {
     });
     const result = await collect(child);
     assert.equal(result.signal, 'SIGKILL');
-    const evaluated = await runCli(['eval', '--json', '--models-dir', dir]);
+    // Only the VAE was trained; the shipped CNN would add a second evaluation that proves nothing here.
+    const evaluated = await runCli(['eval', '--json', '--models-dir', dir], { MNIST_TUI_NO_PRETRAINED: '1' });
     assert.equal(evaluated.code, 0, evaluated.stderr);
     const metadata = JSON.parse(readFileSync(path.join(dir, 'vae', 'metadata.json'), 'utf8'));
     assert.ok(metadata.epochs >= 2);

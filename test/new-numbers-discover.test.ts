@@ -205,16 +205,17 @@ describe('discovering new numbers', () => {
   });
 
   describe('from the command line', () => {
-    it('without models, discover says which to train, in one line, exit code 1', async () => {
+    it('without models (the shipped ones turned off), discover says which to train, in one line, exit code 1', async () => {
       const empty = temp('empty');
-      const none = await runCli(['discover', '--models-dir', empty, '--grid', '8']);
+      const off = { MNIST_TUI_NO_PRETRAINED: '1' };
+      const none = await runCli(['discover', '--models-dir', empty, '--grid', '8'], off);
       assert.equal(none.code, 1);
       assert.equal(none.stderr, `mnist-tui: no trained VAE in ${empty}; run: mnist-tui train vae\n`);
       cpSync(path.join(modelsDir, 'vae'), path.join(empty, 'vae'), { recursive: true });
-      const vaeOnly = await runCli(['discover', '--models-dir', empty, '--grid', '8']);
+      const vaeOnly = await runCli(['discover', '--models-dir', empty, '--grid', '8'], off);
       assert.equal(vaeOnly.code, 1);
       assert.equal(vaeOnly.stderr, `mnist-tui: no trained CNN in ${empty}; run: mnist-tui train cnn\n`);
-      const manifold = await runCli(['manifold', '--models-dir', temp('none'), '--json']);
+      const manifold = await runCli(['manifold', '--models-dir', temp('none'), '--json'], off);
       assert.equal(manifold.code, 1);
       assert.match(String(jsonLines(manifold.stdout)[0].message), /no trained VAE/);
     });

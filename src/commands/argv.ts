@@ -157,6 +157,7 @@ export function parseInvocation(argv: readonly string[], defaults: InvocationDef
       delay: integer('delay'),
       iw: integer('iw'),
       details: values.has('details'),
+      pretrained: values.has('pretrained'),
     },
   };
 }

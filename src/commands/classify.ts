@@ -6,6 +6,7 @@ import { decodePngToGray, ImageError } from '../data/png-digit.js';
 import { classifyImages, initBackend } from '../ml/index.js';
 import { UsageError } from './flags.js';
 import type { CommandOptions } from './io.js';
+import { modelLabel, modelOrigins } from './model-label.js';
 import { requireClassifier } from './saved.js';
 
 /**
@@ -24,16 +25,17 @@ export async function classifyCommand(args: string[], config: Config, { io, json
   const gray = decodePngToGray(bytes, file);
   const input = toDigitInput(gray, file);
   const backend = await initBackend(config.backend);
-  const { model } = await requireClassifier(config.modelsDir);
+  const { model, metadata } = await requireClassifier(config.modelsDir);
   const set = { images: input.pixels, labels: new Uint8Array(1), count: 1 };
   const probabilities = Array.from(classifyImages(model, gatherNormalised(set, [0]))); // [10]
   const best = probabilities.indexOf(Math.max(...probabilities));
   if (json) {
     const { framing, scale } = input;
-    io.out(JSON.stringify({ event: 'classify', backend, file, framing, scale, digit: best, probabilities }));
+    const models = modelOrigins(metadata);
+    io.out(JSON.stringify({ event: 'classify', backend, models, file, framing, scale, digit: best, probabilities }));
     return 0;
   }
-  io.out(`${file}: ${best} (${(probabilities[best] * 100).toFixed(1)}%), backend ${backend}`);
+  io.out(`${file}: ${best} (${(probabilities[best] * 100).toFixed(1)}%), backend ${backend}, ${modelLabel(metadata)}`);
   io.out(`  ${framingNote(input)}`);
   for (let d = 0; d < NUM_CLASSES; d++) {
     io.out(

@@ -13,6 +13,7 @@ import {
   type NewNumberCandidate,
 } from '../ml/new-numbers/index.js';
 import type { CommandIo, CommandOptions } from './io.js';
+import { modelLabel, modelOrigins } from './model-label.js';
 import { requireClassifier, requireVae } from './saved.js';
 
 /** Flags only `discover` reads; absent means the default. */
@@ -32,13 +33,13 @@ export async function discoverCommand(
   { io, json, out, top = DEFAULT_TOP, grid = DEFAULT_GRID_SIDE }: CommandOptions & DiscoverFlags,
 ): Promise<number> {
   const backend = await initBackend(config.backend);
-  const { vae } = await requireVae(config.modelsDir);
+  const { vae, metadata: vaeMetadata } = await requireVae(config.modelsDir);
   if (vae.latentDim !== 2) {
     throw new ModelFileError(
       `${config.modelsDir}/vae: discover needs a 2-D latent plane, this VAE has ${vae.latentDim}-D`,
     );
   }
-  const { model: classifier } = await requireClassifier(config.modelsDir);
+  const { model: classifier, metadata: cnnMetadata } = await requireClassifier(config.modelsDir);
   const { test } = await loadMnist({ dataDir: config.dataDir });
   const discovery = await discoverNewNumbers({ vae, classifier }, summariseTestSet(vae, test), {
     gridSide: grid,
@@ -50,10 +51,20 @@ export async function discoverCommand(
   const { candidates } = discovery;
   const sheet = out !== undefined && candidates.length > 0 ? await writeSheet(out, vae, candidates) : undefined;
   if (json) {
-    io.out(JSON.stringify({ event: 'discover', backend, seed: config.seed, ...discovery, ...(sheet ? { out } : {}) }));
+    const models = modelOrigins(cnnMetadata, vaeMetadata);
+    io.out(
+      JSON.stringify({
+        event: 'discover',
+        backend,
+        models,
+        seed: config.seed,
+        ...discovery,
+        ...(sheet ? { out } : {}),
+      }),
+    );
     return 0;
   }
-  report(io, discovery, backend);
+  report(io, discovery, backend, `${modelLabel(vaeMetadata)}, ${modelLabel(cnnMetadata)}`);
   if (sheet) io.out(`Wrote ${out} (${sheet.width}×${sheet.height}), ${candidates.length} glyph(s)`);
   else if (out !== undefined) io.out(`No candidates, so no sheet was written to ${out}`);
   return 0;
@@ -76,12 +87,13 @@ function report(
   io: CommandIo,
   { region, regionShare, gridSide, thresholds: t, counts, candidates }: Discovery,
   backend: string,
+  models: string,
 ) {
   const range = (lo: number, hi: number) => `${lo.toFixed(2)}…${hi.toFixed(2)}`;
   const percent = (p: number) => `${(p * 100).toFixed(0)}%`;
   io.out(
     `Scanned ${gridSide}×${gridSide} points over x ${range(region.xMin, region.xMax)}, ` +
-      `y ${range(region.yMin, region.yMax)} (${(regionShare * 100).toFixed(1)}% of test encodings), backend ${backend}`,
+      `y ${range(region.yMin, region.yMax)} (${(regionShare * 100).toFixed(1)}% of test encodings), backend ${backend}, ${models}`,
   );
   io.out(
     `Thresholds: CNN top < ${t.maxTopProbability}; ≥ ${percent(t.minDecisiveShare)} of pixels within ` +

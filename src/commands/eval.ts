@@ -6,16 +6,23 @@ import {
   initBackend,
   loadClassifier,
   loadVae,
+  ModelFileError,
+  PRETRAINED_DIR,
+  pretrainedUse,
   releaseBackend,
   vaeImportanceBound,
+  type ModelMetadata,
   type TestMetrics,
 } from '../ml/index.js';
 import { detailLines, evalDetails, type CnnDetails, type VaeDetails } from './eval-details.js';
 import type { CommandOptions } from './io.js';
 import { MissingModelError } from './missing-model.js';
+import { modelOrigins } from './model-label.js';
 
 /** What only `eval` reads. */
 export interface EvalFlags {
+  /** Evaluate the shipped pretrained models, whatever the models folder holds. */
+  pretrained?: boolean;
   /** Samples per test image of the VAE's importance-sampled bound; absent means none computed. */
   iw?: number;
   /** Add the details (confusion matrix, surest mistakes, −ELBO split) to the test metrics. */
@@ -34,8 +41,9 @@ interface VaeResult extends TestMetrics {
 }
 
 /**
- * `mnist-tui eval`: test metrics of whichever saved models exist, on the full test set, and
- * with `--iw K` the VAE's importance-sampled bound. It awaits its reads, so it may run on webgpu.
+ * `mnist-tui eval`: test metrics of whichever saved models exist (those of the models folder,
+ * else the shipped ones; with --pretrained the shipped ones), on the full test set, and with
+ * `--iw K` the VAE's importance-sampled bound. It awaits its reads, so it may run on webgpu.
  */
 export async function evalCommand(config: Config, options: CommandOptions & EvalFlags): Promise<number> {
   const backend = await initBackend(config.backend, 'async');
@@ -48,23 +56,25 @@ export async function evalCommand(config: Config, options: CommandOptions & Eval
 
 async function evaluateSaved(
   config: Config,
-  { io, json, iw, details }: CommandOptions & EvalFlags,
+  { io, json, iw, details, pretrained }: CommandOptions & EvalFlags,
   backend: string,
 ): Promise<number> {
-  const [classifier, vae] = [await loadClassifier(config.modelsDir), await loadVae(config.modelsDir)];
-  if (classifier === undefined && vae === undefined) throw new MissingModelError('cnn', config.modelsDir);
+  const use = pretrained ? 'only' : pretrainedUse(process.env);
+  const [classifier, vae] = [await loadClassifier(config.modelsDir, use), await loadVae(config.modelsDir, use)];
+  if (classifier === undefined && vae === undefined) {
+    if (pretrained) throw new ModelFileError(`${PRETRAINED_DIR}: no pretrained models here`);
+    throw new MissingModelError('cnn', config.modelsDir);
+  }
   const { test, source } = await loadMnist({ dataDir: config.dataDir });
+  const used = [classifier?.metadata, vae?.metadata].filter((m): m is ModelMetadata => m !== undefined);
   const result: {
     event: 'eval';
     backend: string;
     testImages: number;
+    models: ReturnType<typeof modelOrigins>;
     cnn?: TestMetrics & Partial<CnnDetails>;
     vae?: VaeResult & Partial<VaeDetails>;
-  } = {
-    event: 'eval',
-    backend,
-    testImages: test.count,
-  };
+  } = { event: 'eval', backend, testImages: test.count, models: modelOrigins(...used) };
   if (classifier) result.cnn = await evaluateClassifier(classifier.model, test);
   if (vae) {
     const binarized = vae.metadata.binarized === true;
@@ -97,7 +107,7 @@ async function evaluateSaved(
   io.out(`Test set: ${test.count} images from ${source}, backend ${backend}`);
   io.out(
     result.cnn?.testAccuracy !== undefined
-      ? `CNN test accuracy: ${(result.cnn.testAccuracy * 100).toFixed(2)}%`
+      ? `CNN (${result.models.cnn}) test accuracy: ${(result.cnn.testAccuracy * 100).toFixed(2)}%`
       : 'CNN: not trained (mnist-tui train cnn)',
   );
   if (result.vae?.testNegElbo === undefined) {
@@ -106,7 +116,7 @@ async function evaluateSaved(
     return 0;
   }
   const data = result.vae.binarized ? ' (binarised test set)' : '';
-  io.out(`VAE test -ELBO${data}: ${result.vae.testNegElbo.toFixed(2)} nats/image`);
+  io.out(`VAE (${result.models.vae}) test -ELBO${data}: ${result.vae.testNegElbo.toFixed(2)} nats/image`);
   const { iwNegLogLikelihood, iwSamples, iwSeconds } = result.vae;
   if (iwNegLogLikelihood !== undefined) {
     io.out(

@@ -7,6 +7,7 @@ import { DEFAULT_AUGMENT, DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_MODELS_DIR
 import { SHIFT_FROM_EPOCHS } from '../ml/cnn-recipe.js';
 import { DEFAULT_GRID_SIDE, DEFAULT_MANIFOLD_SIDE, DEFAULT_TOP } from '../ml/new-numbers/discovery-config.js';
 import { DEFAULT_WALK_DELAY_MS, DEFAULT_WALK_FRAMES, DEFAULT_WALK_SCALE } from '../ml/walk-config.js';
+import { NO_PRETRAINED_ENV_VAR } from '../ml/pretrained.js';
 import { GRAPHICS_ENV_VAR } from '../render/index.js';
 import { LATENT_BOUND, rangeText } from './flags.js';
 
@@ -147,6 +148,11 @@ export const FLAGS = {
     text: 'vae: train on dynamically binarised digits (each pixel on with probability grey/255)',
     takesValue: false,
   },
+  pretrained: {
+    synopsis: '--pretrained',
+    text: 'evaluate the pretrained models shipped with mnist-tui, whatever the models folder holds',
+    takesValue: false,
+  },
   help: { synopsis: '-h, --help', text: "this help; after a command, that command's own", takesValue: false },
   version: { synopsis: '--version', text: 'the version of mnist-tui', takesValue: false },
 } as const satisfies Record<string, FlagHelp>;
@@ -182,9 +188,9 @@ export const COMMANDS = {
     usage: 'eval',
     summary: 'test metrics of the saved models',
     maxArgs: 0,
-    flags: ['iw', 'seed', 'details', 'data-dir', ...MODEL_FLAGS],
+    flags: ['iw', 'seed', 'details', 'pretrained', 'data-dir', ...MODEL_FLAGS],
     flagText: { seed: `seed of the importance samples, ${rangeText('seed')} (${DEFAULT_SEED})` },
-    examples: ['eval --json', 'eval --iw 5000', 'eval --details'],
+    examples: ['eval --json', 'eval --pretrained', 'eval --iw 5000', 'eval --details'],
   },
   generate: {
     usage: 'generate --z X,Y',
@@ -288,6 +294,7 @@ export function globalHelp(): string {
     `    ${GRAPHICS_ENV_VAR}  as --graphics`,
     '    NO_COLOR            plain characters instead of colour',
     `    ${DEBUG_ENV_VAR}=1   an internal error prints its stack trace`,
+    `    ${NO_PRETRAINED_ENV_VAR}=1  no shipped pretrained model stands in for one the models folder lacks`,
     '',
     '  Exit codes: 0 done, 1 bad input or a failed run, 2 usage error, 130 training interrupted',
     '',

@@ -1,8 +1,7 @@
 import type { Config } from '../config.js';
 import { classifyCommand } from './classify.js';
 import { discoverCommand, type DiscoverFlags } from './discover.js';
-import { evalCommand } from './eval.js';
-import type { EvalFlags } from './eval.js';
+import { evalCommand, type EvalFlags } from './eval.js';
 import { UsageError } from './flags.js';
 import { generateCommand } from './generate.js';
 import type { CommandName } from './help.js';

@@ -11,6 +11,7 @@ import {
   summariseTestSet,
 } from '../ml/new-numbers/index.js';
 import type { CommandOptions } from './io.js';
+import { modelLabel, modelOrigins } from './model-label.js';
 import { requireVae } from './saved.js';
 
 /** Where the picture goes without --out. */
@@ -31,7 +32,7 @@ export async function manifoldCommand(
   { io, json, out = DEFAULT_MANIFOLD_FILE, n = DEFAULT_MANIFOLD_SIDE }: CommandOptions & ManifoldFlags,
 ): Promise<number> {
   const backend = await initBackend(config.backend);
-  const { vae } = await requireVae(config.modelsDir);
+  const { vae, metadata } = await requireVae(config.modelsDir);
   if (vae.latentDim !== 2) {
     throw new ModelFileError(
       `${config.modelsDir}/vae: manifold needs a 2-D latent plane, this VAE has ${vae.latentDim}-D`,
@@ -44,14 +45,23 @@ export async function manifoldCommand(
   await writeFileAtomically(out, encodeGrayPng(picture.pixels, picture.width, picture.height));
   if (json) {
     io.out(
-      JSON.stringify({ event: 'manifold', backend, out, n, region, width: picture.width, height: picture.height }),
+      JSON.stringify({
+        event: 'manifold',
+        backend,
+        models: modelOrigins(metadata),
+        out,
+        n,
+        region,
+        width: picture.width,
+        height: picture.height,
+      }),
     );
     return 0;
   }
   const range = (lo: number, hi: number) => `${lo.toFixed(2)}…${hi.toFixed(2)}`;
   io.out(
     `Wrote ${out} (${picture.width}×${picture.height}): ${n}×${n} digits over x ${range(region.xMin, region.xMax)}, ` +
-      `y ${range(region.yMin, region.yMax)}, backend ${backend}`,
+      `y ${range(region.yMin, region.yMax)}, backend ${backend}, ${modelLabel(metadata)}`,
   );
   return 0;
 }

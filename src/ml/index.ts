@@ -11,5 +11,13 @@ export type { TrainEvent } from './events.js';
 export { saveModelSet, ModelFileError, type ModelMetadata } from './model-store.js';
 export { acquireModelsLock, ModelsDirError } from './models-lock.js';
 export { loadClassifier, loadVae, type SavedClassifier, type SavedVae } from './saved-models.js';
+export {
+  pretrainedUse,
+  readShippedTestEncodings,
+  NO_PRETRAINED_ENV_VAR,
+  PRETRAINED_DIR,
+  type ModelOrigin,
+  type PretrainedUse,
+} from './pretrained.js';
 export { startTraining, type TrainingSession, type SessionOptions } from './training-session.js';
 export { pointsAlongPath, saveWalkGif, type WalkOptions, type WalkSummary } from './latent-walk.js';

@@ -1,5 +1,6 @@
 import type { ModelName } from '../config.js';
 import type { CnnRecipe } from './cnn-recipe.js';
+import type { ModelOrigin } from './pretrained.js';
 
 /** What is known about a saved model besides its weights. */
 export interface ModelMetadata {
@@ -27,6 +28,11 @@ export interface ModelMetadata {
    * metrics are on the test set's fixed binarisation. Absent (older models too) means grey levels.
    */
   binarized?: boolean;
+  /**
+   * Where a loaded copy came from, set by the loader from the folder it read (a file's own
+   * value is ignored, and a save leaves it out); absent on metadata not loaded from disk.
+   */
+  origin?: ModelOrigin;
 }
 
 /** Why a value does not fit, or undefined when it does. */
@@ -56,7 +62,7 @@ const isLosses: Check = (v) =>
   Array.isArray(v) && v.every((x) => isFinite(x) === undefined) ? undefined : 'needs a list of finite numbers';
 
 /** Each field as `saveModelSet` writes it; `model` and `metrics` are checked against the model's name. */
-const FIELDS: Record<Exclude<keyof ModelMetadata, 'model' | 'metrics' | 'binarized'>, Check> = {
+const FIELDS: Record<Exclude<keyof ModelMetadata, 'model' | 'metrics' | 'binarized' | 'origin'>, Check> = {
   dataset: isText,
   trainImages: isInteger(1),
   epochs: isInteger(1),

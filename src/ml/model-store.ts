@@ -61,7 +61,10 @@ export async function saveModelSet(
       await model.save(fileSaver(partDir));
     }
     file = path.join(stagingDir, METADATA_JSON);
-    await writeFile(file, JSON.stringify(metadata, null, 2) + '\n');
+    // Where a copy came from is known only once it is loaded again (see saved-models).
+    const stored = { ...metadata };
+    delete stored.origin;
+    await writeFile(file, JSON.stringify(stored, null, 2) + '\n');
     file = finalDir;
     if (existsSync(finalDir)) {
       await rm(previousDir, { recursive: true, force: true });

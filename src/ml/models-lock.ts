@@ -5,6 +5,7 @@ import path from 'node:path';
 import { UserFacingError } from '../errors.js';
 import { describeFsError } from './fs-error.js';
 import { stagingWriter } from './model-store.js';
+import { isInsidePretrained } from './pretrained.js';
 
 /** The models folder cannot be used for training: another run holds it, or it cannot be written. */
 export class ModelsDirError extends UserFacingError {
@@ -38,12 +39,16 @@ const heldHere = new Set<string>();
  * Takes the lock of `modelsDir` for one training run, creating the folder. Writing the lock
  * is also the check that the folder can be written at all, made before any training starts.
  * A lock whose holder has died on this host is removed, said through `onNotice`; staging
- * folders that dead runs left behind are removed too. Throws ModelsDirError in one line.
+ * folders that dead runs left behind are removed too. The shipped models' folder is refused.
+ * Throws ModelsDirError in one line.
  */
 export async function acquireModelsLock(
   modelsDir: string,
   onNotice: (line: string) => void = () => {},
 ): Promise<ModelsLock> {
+  if (isInsidePretrained(modelsDir)) {
+    throw new ModelsDirError(`${modelsDir} holds the shipped pretrained models, which training never replaces`);
+  }
   const lockPath = path.join(modelsDir, LOCK_FILE);
   await mkdir(modelsDir, { recursive: true }).catch((error) => {
     throw unwritable(modelsDir, error);

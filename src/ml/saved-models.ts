@@ -2,14 +2,18 @@ import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { architectureDifference, architectureOf } from './architecture.js';
 import { createClassifier } from './cnn.js';
+import type { ModelName } from '../config.js';
 import { loadModelSet, ModelFileError, type ModelMetadata } from './model-store.js';
+import { isInsidePretrained, PRETRAINED_DIR, type PretrainedUse } from './pretrained.js';
 import { createVae, type Vae } from './vae.js';
 
+/** A loaded CNN; its metadata's `origin` says whether it was trained here or shipped. */
 export interface SavedClassifier {
   model: tfl.LayersModel;
   metadata: ModelMetadata;
 }
 
+/** A loaded VAE; its metadata's `origin` says whether it was trained here or shipped. */
 export interface SavedVae {
   vae: Vae;
   metadata: ModelMetadata;
@@ -47,17 +51,43 @@ function checkParts(dir: string, parts: Record<string, tfl.LayersModel>, builds:
   }
 }
 
-/** The trained CNN in `modelsDir`, or undefined when none has been saved yet. */
-export async function loadClassifier(modelsDir: string): Promise<SavedClassifier | undefined> {
-  const saved = await loadModelSet(modelsDir, 'cnn', ['model']);
+/**
+ * The copy of `name` that `pretrained` points to: the models folder's, else (with `fallback`)
+ * the shipped one, or (with `only`) the shipped one alone; undefined when there is none. Its
+ * metadata says where it came from. A damaged copy in the models folder is refused, never
+ * passed over for the shipped one: the user should hear that what they trained is unusable.
+ */
+async function loadEither<P extends string>(
+  modelsDir: string,
+  name: ModelName,
+  partNames: readonly P[],
+  pretrained: PretrainedUse,
+) {
+  if (pretrained !== 'only') {
+    const saved = await loadModelSet(modelsDir, name, partNames);
+    // The shipped folder named as the models folder still holds the shipped models.
+    const origin = isInsidePretrained(modelsDir) ? ('pretrained' as const) : ('trained' as const);
+    if (saved !== undefined) return { ...saved, metadata: { ...saved.metadata, origin } };
+  }
+  if (pretrained === 'never') return undefined;
+  const shipped = await loadModelSet(PRETRAINED_DIR, name, partNames);
+  return shipped && { ...shipped, metadata: { ...shipped.metadata, origin: 'pretrained' as const } };
+}
+
+/** The CNN trained into `modelsDir`, or the shipped one as `pretrained` allows; undefined when there is none. */
+export async function loadClassifier(
+  modelsDir: string,
+  pretrained: PretrainedUse = 'never',
+): Promise<SavedClassifier | undefined> {
+  const saved = await loadEither(modelsDir, 'cnn', ['model'], pretrained);
   if (saved === undefined) return undefined;
   checkParts(saved.dir, saved.parts, { model: expectedArchitectures().cnn });
   return { model: saved.parts.model, metadata: saved.metadata };
 }
 
-/** The trained VAE in `modelsDir`, or undefined when none has been saved yet. */
-export async function loadVae(modelsDir: string): Promise<SavedVae | undefined> {
-  const saved = await loadModelSet(modelsDir, 'vae', ['encoder', 'decoder']);
+/** The VAE trained into `modelsDir`, or the shipped one as `pretrained` allows; undefined when there is none. */
+export async function loadVae(modelsDir: string, pretrained: PretrainedUse = 'never'): Promise<SavedVae | undefined> {
+  const saved = await loadEither(modelsDir, 'vae', ['encoder', 'decoder'], pretrained);
   if (saved === undefined) return undefined;
   const { encoder, decoder } = expectedArchitectures();
   checkParts(saved.dir, saved.parts, { encoder, decoder });

@@ -7,6 +7,7 @@
 import { render } from 'ink';
 import { createElement } from 'react';
 import type { Config } from '../../config.js';
+import { pretrainedUse } from '../../ml/pretrained.js';
 import { createMlServices, type AppServices } from '../background/index.js';
 import type { GraphicsRequest } from '../../render/index.js';
 import { createStore, initialState } from '../state/index.js';
@@ -87,7 +88,7 @@ export async function runApp(config: Config, options: RunAppOptions = {}): Promi
     const display = await detectDisplay(io, options.graphics);
     terminal.enableMouse();
     const store = createStore(initialState(sizeOf(io.stdout), display, config.modelsDir));
-    const services: AppServices = { ...createMlServices(config), ...options.services };
+    const services: AppServices = { ...createMlServices(config, pretrainedUse(io.env)), ...options.services };
     const controller = createController({ store, services, config });
     quit = (code) => void controller.quit(code);
     quitting = () => store.getState().quitting;

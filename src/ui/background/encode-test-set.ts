@@ -27,7 +27,8 @@ export interface EncodeOptions {
 /**
  * Encodes the test set into the store. The first map fills in as it goes; a
  * map already shown (a VAE retrained, epoch by epoch) stays until the new one
- * is whole. Failures become a status message.
+ * is whole. Encodings that came with the model are used as they are. Failures become a
+ * status message.
  */
 export async function encodeTestSet({ data, model, isCurrent, store }: EncodeOptions): Promise<void> {
   const { dispatch } = store;
@@ -36,6 +37,11 @@ export async function encodeTestSet({ data, model, isCurrent, store }: EncodeOpt
     if (!isCurrent()) return;
     const progressive = store.getState().explorer.total !== test.count;
     if (progressive) dispatch({ type: 'points-reset', labels: test.labels.slice(0, test.count) });
+    if (model.testEncodings?.length === test.count * 2) {
+      // The shipped VAE came with its map of this test set: it is drawn whole, at once.
+      dispatch({ type: 'points-encoded', start: 0, mu: model.testEncodings });
+      return;
+    }
     const mu = new Float32Array(test.count * 2); // [count, 2]
     let reported = 0;
     let lastReport = performance.now();

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../../config.js';
 import { IMAGE_PIXELS, loadMnist, MNIST_MEAN, MNIST_STD, type DigitSet } from '../../data/index.js';
-import type { SavedClassifier, SavedVae } from '../../ml/index.js';
+import type { PretrainedUse, SavedClassifier, SavedVae } from '../../ml/index.js';
 import type { TestSetSummary } from '../../ml/new-numbers/index.js';
 import type { AppServices, ClassifierHandle, ScanProgress, VaeHandle } from './services.js';
 
@@ -47,7 +47,14 @@ async function summariseInSlices(
   return { encodings, inkMasses };
 }
 
-export function createMlServices(config: Pick<Config, 'backend' | 'dataDir' | 'limit' | 'modelsDir'>): AppServices {
+/**
+ * The services over `config`'s data and models folder; `pretrained` says whether the shipped
+ * models stand in for those the folder lacks (the app passes what the environment says).
+ */
+export function createMlServices(
+  config: Pick<Config, 'backend' | 'dataDir' | 'limit' | 'modelsDir'>,
+  pretrained: PretrainedUse = 'never',
+): AppServices {
   let loaded: Ml | undefined;
   const ml = async () => (loaded ??= await import('../../ml/index.js'));
   const newNumbers = () => import('../../ml/new-numbers/index.js');
@@ -65,7 +72,7 @@ export function createMlServices(config: Pick<Config, 'backend' | 'dataDir' | 'l
     loadData: () => loadMnist({ dataDir: config.dataDir, limit: config.limit }),
     async loadClassifier() {
       const { classifyImages, loadClassifier } = await ml();
-      const saved = await loadClassifier(config.modelsDir);
+      const saved = await loadClassifier(config.modelsDir, pretrained);
       if (saved === undefined) return undefined;
       const { model, metadata } = saved;
       const handle: ClassifierHandle = {
@@ -77,8 +84,8 @@ export function createMlServices(config: Pick<Config, 'backend' | 'dataDir' | 'l
       return handle;
     },
     async loadVae() {
-      const { decodePoints, encodeImages, loadVae, ModelFileError } = await ml();
-      const saved = await loadVae(config.modelsDir);
+      const { decodePoints, encodeImages, loadVae, ModelFileError, readShippedTestEncodings } = await ml();
+      const saved = await loadVae(config.modelsDir, pretrained);
       if (saved === undefined) return undefined;
       const { vae, metadata } = saved;
       if (vae.latentDim !== 2) {
@@ -86,8 +93,11 @@ export function createMlServices(config: Pick<Config, 'backend' | 'dataDir' | 'l
           `${config.modelsDir}/vae: the explorer needs a 2-D latent space, not ${vae.latentDim}-D`,
         );
       }
+      // The shipped encodings are of the bundled test set; another --data-dir has its own.
+      const shipped = metadata.origin === 'pretrained' && config.dataDir === undefined;
       const handle: VaeHandle = {
         metadata,
+        testEncodings: shipped ? await readShippedTestEncodings() : undefined,
         decode: (points) => decodePoints(vae, points),
         encode: (images) => encodeImages(vae, images),
         dispose: () => {

@@ -27,6 +27,11 @@ export interface VaeHandle {
   decode(points: Float32Array): Float32Array;
   /** Latent means [n * 2] of images [n * 784] in [0, 1]. */
   encode(images: Float32Array): Float32Array;
+  /**
+   * [count * 2] the test set's latent means when known without encoding: the shipped VAE's,
+   * of the bundled MNIST. The latent map uses them only when they cover the whole test set.
+   */
+  testEncodings?: Float32Array;
   dispose(): void;
 }
 
@@ -62,9 +67,9 @@ export interface AppServices {
   initBackend(): Promise<string>;
   /** The MNIST data as configured (training set perhaps limited, full test set). */
   loadData(): Promise<Mnist>;
-  /** The saved CNN, or `undefined` when none has been trained. */
+  /** The saved CNN (or the shipped one standing in; see its metadata's `origin`), or `undefined` when there is none. */
   loadClassifier(): Promise<ClassifierHandle | undefined>;
-  /** The saved VAE, or `undefined` when none has been trained. */
+  /** The saved VAE (or the shipped one standing in; see its metadata's `origin`), or `undefined` when there is none. */
   loadVae(): Promise<VaeHandle | undefined>;
   trainer: Trainer;
   /**

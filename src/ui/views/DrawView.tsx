@@ -1,22 +1,23 @@
 import { Box, Text } from 'ink';
 import type { AppState } from '../state/index.js';
 import { GAP, type Layout } from '../layout/index.js';
-import { latentPoint, percent } from './format.js';
+import { latentPoint, modelName, percent } from './format.js';
 import { Lines } from './Lines.js';
 
 function readout(state: AppState): string[] {
   const { guess, encoding, penDown } = state.draw;
+  const { cnn, vae } = state.models;
   const reading =
-    guess !== undefined
-      ? `CNN reads ${guess.digit} (${percent(guess.confidence, 0)} sure)`
-      : state.models.cnn === undefined
-        ? 'CNN untrained: t trains it'
+    cnn === undefined
+      ? 'CNN untrained: t trains it'
+      : guess !== undefined
+        ? `${modelName(cnn)} reads ${guess.digit} (${percent(guess.confidence, 0)} sure)`
         : 'Draw a digit for the CNN to read.';
   const where =
-    encoding !== undefined
-      ? `VAE encodes it at ${latentPoint(encoding)} ${state.display.colour ? '◆' : '*'}`
-      : state.models.vae === undefined
-        ? 'No VAE to place it on the map.'
+    vae === undefined
+      ? 'No VAE to place it on the map.'
+      : encoding !== undefined
+        ? `${modelName(vae)} encodes it at ${latentPoint(encoding)} ${state.display.colour ? '◆' : '*'}`
         : '';
   return [reading, where, `pen ${penDown ? 'down' : 'up'} · space toggles · x clears`];
 }

@@ -3,7 +3,7 @@ import type { AppState } from '../state/index.js';
 import { GAP, type Layout } from '../layout/index.js';
 import { certaintyScale } from './certainty-palette.js';
 import { colouredDigit } from './digit-palette.js';
-import { count, latentPoint, percent } from './format.js';
+import { count, latentPoint, metric, modelName, percent } from './format.js';
 import { ProbabilityBars } from './ProbabilityBars.js';
 
 const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -12,7 +12,9 @@ function digitsTitle(state: AppState): string {
   const { encoded, total } = state.explorer;
   if (total === 0) return 'waiting for the test images…';
   if (encoded < total) return `encoding ${count(encoded)}/${count(total)} test images…`;
-  return `${count(total)} test images by digit`;
+  const { vae } = state.models;
+  const shipped = vae?.origin === 'pretrained' ? ` · ${modelName(vae)}, ${metric(vae.metrics)}` : '';
+  return `${count(total)} test images by digit${shipped}`;
 }
 
 function certaintyTitle(state: AppState): string {
@@ -42,7 +44,9 @@ function legend(state: AppState): string {
 
 function guessLine(state: AppState): string {
   const { guess } = state.explorer;
-  if (guess !== undefined) return `CNN reads ${guess.digit} (${percent(guess.confidence, 0)} sure)`;
+  if (guess !== undefined && state.models.cnn !== undefined) {
+    return `${modelName(state.models.cnn)} reads ${guess.digit} (${percent(guess.confidence, 0)} sure)`;
+  }
   return state.models.cnn === undefined ? 'CNN untrained: t trains it' : '';
 }
 

@@ -34,13 +34,18 @@ export function metric(metrics: { testAccuracy?: number; testNegElbo?: number })
   return 'no test metric';
 }
 
-/** The one line a saved model is summed up in. */
+/** The one line a loaded model is summed up in, starting with where it came from: trained here or shipped pretrained. */
 export function savedModelLine(metadata: ModelMetadata): string {
   const epochs =
     metadata.epochs < metadata.epochsPlanned
       ? `${metadata.epochs}/${metadata.epochsPlanned} epochs`
       : `${metadata.epochs} epoch${metadata.epochs === 1 ? '' : 's'}`;
-  return `trained · ${metric(metadata.metrics)} · ${epochs} · ${utcMinute(metadata.date)}`;
+  return `${metadata.origin ?? 'trained'} · ${metric(metadata.metrics)} · ${epochs} · ${utcMinute(metadata.date)}`;
+}
+
+/** `CNN`, or `pretrained CNN` for a shipped model standing in for one not trained yet. */
+export function modelName(metadata: ModelMetadata): string {
+  return `${metadata.origin === 'pretrained' ? 'pretrained ' : ''}${metadata.model.toUpperCase()}`;
 }
 
 /** `(+0.50, -1.20)`: signs always shown so the text does not jump as the cursor crosses zero. */
