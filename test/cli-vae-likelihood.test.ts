@@ -73,7 +73,7 @@ describe('eval --iw and train vae --binarize', () => {
     it('in text, says which figure is a bound, on which data, and shows progress on stderr', async () => {
       const result = await runCli(['eval', '--iw', '2', '--models-dir', modelsDir]);
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, /VAE test -ELBO \(binarised test set\): \d+\.\d\d nats\/image/);
+      assert.match(result.stdout, /VAE \(trained\) test -ELBO \(binarised test set\): \d+\.\d\d nats\/image/);
       assert.match(
         result.stdout,
         /VAE test -log p\(x\) <= \d+\.\d\d nats\/image \(importance-sampled bound, K = 2, seed 42/,

@@ -237,10 +237,11 @@ describe('walk refuses bad input', () => {
     });
   }
 
-  it('without models: says how to train them, exit code 1, as a JSON event with --json', async () => {
+  it('without models, the shipped ones turned off: says how to train them, exit code 1, as a JSON event', async () => {
     const dir = temp('empty');
     const out = path.join(dir, 'w.gif');
-    const result = await runCli([...base, '--out', out, '--json', '--models-dir', path.join(dir, 'models')]);
+    const args = [...base, '--out', out, '--json', '--models-dir', path.join(dir, 'models')];
+    const result = await runCli(args, { MNIST_TUI_NO_PRETRAINED: '1' });
     assert.equal(result.code, 1);
     const [event] = jsonLines(result.stdout);
     assert.equal(event!.event, 'error');

@@ -39,7 +39,6 @@ describe('the app with an empty models folder', () => {
     const elbo = shipped('vae').metrics.testNegElbo!.toFixed(1);
     assert.match(screen, new RegExp(`CNN +pretrained · test accuracy ${accuracy.replace('.', '\\.')}% · 10 epochs`));
     assert.match(screen, new RegExp(`VAE +pretrained · test −ELBO ${elbo.replace('.', '\\.')} nats · 20 epochs`));
-    assert.match(screen, /pretrained models shipped with mnist-tui stand in/);
   });
 
   it('explores at once: the map of the test set, a decoded digit and the pretrained CNN reading it', async () => {
