@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { IMAGE_PIXELS, MNIST_MEAN, MNIST_STD } from '../../data/index.js';
+import { IMAGE_PIXELS, normaliseUnit } from '../../data/index.js';
 import { classifyImages } from '../evaluate.js';
 import { decodePoints, encodeImages, type Vae } from '../vae.js';
 import { decisiveShare, inkMasses } from './glyph-scores.js';
@@ -46,13 +46,6 @@ export function measureGlyphs(
     drift[n] = Math.hypot(landed[i]! - points[i]!, landed[i + 1]! - points[i + 1]!);
   }
   const measures: GlyphMeasures = { pixels, decisive, ink: inkMasses(pixels, IMAGE_PIXELS), drift };
-  if (classifier !== undefined) measures.probabilities = classifyImages(classifier, normalise(pixels));
+  if (classifier !== undefined) measures.probabilities = classifyImages(classifier, normaliseUnit(pixels));
   return measures;
-}
-
-/** Pixels in [0, 1] scaled as the CNN was trained to see them. */
-function normalise(pixels: Float32Array): Float32Array {
-  const out = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) out[i] = (pixels[i]! - MNIST_MEAN) / MNIST_STD;
-  return out;
 }

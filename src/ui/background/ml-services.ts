@@ -4,7 +4,7 @@
  * screen, since loading it takes a good part of a second.
  */
 import type { Config } from '../../config.js';
-import { IMAGE_PIXELS, loadMnist, MNIST_MEAN, MNIST_STD, type DigitSet } from '../../data/index.js';
+import { IMAGE_PIXELS, loadMnist, normaliseUnit, type DigitSet } from '../../data/index.js';
 import type { PretrainedUse, SavedClassifier, SavedVae } from '../../ml/index.js';
 import type { TestSetSummary } from '../../ml/new-numbers/index.js';
 import type { AppServices, ClassifierHandle, ScanProgress, VaeHandle } from './services.js';
@@ -16,11 +16,6 @@ type NewNumbers = typeof import('../../ml/new-numbers/index.js');
 const SUMMARY_SLICE = 1000;
 
 const yieldToInput = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** The classifier's input: pixels centred and scaled as in training. */
-function normalise(pixels: Float32Array): Float32Array {
-  return pixels.map((p) => (p - MNIST_MEAN) / MNIST_STD);
-}
 
 /** `summariseTestSet` slice by slice, so the screen keeps answering while the test set is encoded. */
 async function summariseInSlices(
@@ -77,7 +72,7 @@ export function createMlServices(
       const { model, metadata } = saved;
       const handle: ClassifierHandle = {
         metadata,
-        classify: (pixels) => classifyImages(model, normalise(pixels)),
+        classify: (pixels) => classifyImages(model, normaliseUnit(pixels)),
         dispose: () => model.dispose(),
       };
       classifiers.set(handle, model);
