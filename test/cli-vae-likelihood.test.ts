@@ -57,6 +57,13 @@ describe('eval --iw and train vae --binarize', () => {
       assert.equal(vae.iwNegLogLikelihood, undefined, 'no bound unless asked');
     });
 
+    it('eval --details splits the binarised −ELBO: reconstruction and KL add up to it', async () => {
+      const result = await runCli(['eval', '--details', '--json', '--models-dir', modelsDir]);
+      assert.equal(result.code, 0, result.stderr);
+      const vae = jsonLines(result.stdout)[0].vae as Record<string, number>;
+      assert.ok(Math.abs(vae.reconstructionNats + vae.klNats - vae.testNegElbo) < 1e-3, JSON.stringify(vae));
+    });
+
     it('eval --iw K reports a bound below −ELBO that repeats under --seed', async () => {
       const args = ['eval', '--iw', '4', '--json', '--models-dir', modelsDir];
       const [first, again, other] = await Promise.all([runCli(args), runCli(args), runCli([...args, '--seed', '7'])]);

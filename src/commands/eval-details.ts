@@ -49,8 +49,9 @@ export async function evalDetails(
     };
   }
   if (models.vae) {
-    const { seed } = models.vae.metadata;
-    const { reconstructionNats, klNats } = await vaeInsight(models.vae.vae, test, { seed, examples: 0, onSlice });
+    const { seed, binarized } = models.vae.metadata;
+    const options = { seed, examples: 0, onSlice, binarized };
+    const { reconstructionNats, klNats } = await vaeInsight(models.vae.vae, test, options);
     out.vae = { reconstructionNats, klNats };
   }
   return out;

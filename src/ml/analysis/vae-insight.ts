@@ -4,8 +4,8 @@
  * few test digits beside what the VAE makes of them.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { gatherUnit, IMAGE_PIXELS, NUM_CLASSES, unitView, type DigitSet } from '../../data/index.js';
-import { EVAL_BATCH } from '../evaluate.js';
+import { IMAGE_PIXELS, NUM_CLASSES, unitView, type DigitSet } from '../../data/index.js';
+import { EVAL_BATCH, heldOutImages } from '../evaluate.js';
 import { decodePoints, encodeImages, PROBABILITY_EPSILON, type Vae } from '../vae.js';
 import { readAwaited, type SliceReport } from './classifier-run.js';
 
@@ -70,7 +70,7 @@ export function exampleIndices(labels: Uint8Array, count: number): number[] {
 export async function vaeInsight(
   vae: Vae,
   test: DigitSet,
-  options: { seed: number; examples: number; onSlice: SliceReport },
+  options: { seed: number; examples: number; onSlice: SliceReport; binarized?: boolean },
 ): Promise<VaeInsight> {
   let reconstruction = 0;
   let kl = 0;
@@ -85,7 +85,8 @@ export async function vaeInsight(
       const indices = Int32Array.from({ length: size }, (_, i) => start + i);
       const offset = (start - first) * vae.latentDim;
       const sums = tf.tidy(() => {
-        const x = tf.tensor2d(gatherUnit(test, indices), [size, IMAGE_PIXELS]); // [size, 784]
+        // A model trained on binarised digits is measured on the same fixed binarisation as `eval`.
+        const x = tf.tensor2d(heldOutImages(test, indices, options.binarized === true), [size, IMAGE_PIXELS]); // [size, 784]
         const eps = tf.tensor2d(noise.subarray(offset, offset + size * vae.latentDim), [size, vae.latentDim]);
         const [bce, klTerm] = vaeLossParts(vae, x, eps); // [size] each
         return tf.stack([tf.sum(bce), tf.sum(klTerm)]); // [2]

@@ -129,8 +129,9 @@ export function createMlServices(
     async analyseVae(handle, test, { examples, onProgress }) {
       const vae = vaes.get(handle);
       if (vae === undefined) throw new Error('this VAE was not loaded by this app');
-      const { seed } = handle.metadata;
-      return (await analysis()).vaeInsight(vae, test, { seed, examples, onSlice: reportAndYield(onProgress) });
+      const { seed, binarized } = handle.metadata;
+      const onSlice = reportAndYield(onProgress);
+      return (await analysis()).vaeInsight(vae, test, { seed, examples, onSlice, binarized });
     },
     loadNamedNumbers: async () => (await newNumbers()).loadNamedNumbers(config.modelsDir),
     saveNamedNumber: async (entry) => (await newNumbers()).saveNamedNumber(config.modelsDir, entry),
