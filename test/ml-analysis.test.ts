@@ -5,13 +5,7 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, IMAGE_PIXELS, loadMnist, type DigitSet, type Mnist } from '../src/data/index.js';
-import {
-  analyseClassifier,
-  classifierInsight,
-  exampleIndices,
-  vaeInsight,
-  vaeLossParts,
-} from '../src/ml/analysis/index.js';
+import { analyseClassifier, classifierInsight, exampleIndices, vaeInsight } from '../src/ml/analysis/index.js';
 import {
   createVae,
   evaluateClassifier,
@@ -20,6 +14,7 @@ import {
   loadVae,
   trainModel,
   vaeLoss,
+  vaeLossParts,
 } from '../src/ml/index.js';
 import { useBackend } from './helpers/backends.js';
 

@@ -81,6 +81,15 @@ export function heldOutImages(test: DigitSet, indices: Int32Array, binarized: bo
 }
 
 /**
+ * ε ~ N(0, I) [size, latent] for the evaluation batch whose first image is `first` (a multiple
+ * of EVAL_BATCH), seeded by the run's seed and the batch: every measure of a saved model's
+ * −ELBO or its parts draws this, so they add up to the same figure.
+ */
+export function evaluationNoise(seed: number, first: number, size: number, latentDim: number): tf.Tensor2D {
+  return tf.randomNormal([size, latentDim], 0, 1, 'float32', seed + first / EVAL_BATCH);
+}
+
+/**
  * Summed −ELBO of test images [start, end): one draw of z per image from q(z|x) (not its
  * mean), with noise seeded per batch; reads awaited. A model trained on binarised images
  * (`binarized`) is measured on the test set's one fixed binarisation.
@@ -95,11 +104,9 @@ export async function vaeNegElboSum(
 ): Promise<PartialMetric> {
   let total = 0;
   for (const indices of batchesOf(start, end)) {
-    const batch = indices[0] / EVAL_BATCH;
     const loss = tf.tidy(() => {
       const x = tf.tensor2d(heldOutImages(test, indices, binarized), [indices.length, IMAGE_PIXELS]); // [batch, 784]
-      const noise = tf.randomNormal([indices.length, vae.latentDim], 0, 1, 'float32', seed + batch) as tf.Tensor2D;
-      return vaeLoss(vae, x, noise);
+      return vaeLoss(vae, x, evaluationNoise(seed, indices[0], indices.length, vae.latentDim));
     });
     const [mean] = await loss.data().finally(() => loss.dispose());
     total += mean * indices.length;

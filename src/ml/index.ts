@@ -1,6 +1,6 @@
 export { initBackend, releaseBackend } from './backend.js';
 export { createClassifier, classifierLoss } from './cnn.js';
-export { createVae, vaeLoss, decodePoints, encodeImages, type Vae } from './vae.js';
+export { createVae, vaeLoss, vaeLossParts, decodePoints, encodeImages, type Vae } from './vae.js';
 export { FlatAdam } from './adam.js';
 export { createStepper } from './stepper.js';
 export { createTask } from './tasks.js';

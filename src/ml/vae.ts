@@ -84,12 +84,24 @@ export const PROBABILITY_EPSILON = 1e-7;
  */
 export function vaeLoss(vae: Vae, images: tf.Tensor2D, noise: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
+    const [bce, kl] = vaeLossParts(vae, images, noise);
+    return tf.mean(tf.add(bce, kl)) as tf.Scalar;
+  });
+}
+
+/**
+ * Each image's two terms of the loss `vaeLoss` averages, with the same noise: reconstruction
+ * [batch] and KL [batch], in nats. The Models view shows them apart.
+ */
+export function vaeLossParts(vae: Vae, images: tf.Tensor2D, noise: tf.Tensor2D): [tf.Tensor1D, tf.Tensor1D] {
+  return tf.tidy(() => {
     const [mu, logvar] = vae.encoder.apply(images) as tf.Tensor2D[]; // [batch, latent] each
     const z = tf.add(mu, tf.mul(noise, tf.exp(tf.mul(logvar, 0.5)))); // [batch, latent]
     const p = tf.clipByValue(vae.decoder.apply(z) as tf.Tensor2D, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON);
-    const bce = tf.neg(tf.sum(tf.add(tf.mul(images, tf.log(p)), tf.mul(tf.sub(1, images), tf.log(tf.sub(1, p)))), 1)); // [batch]
-    const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logvar), tf.square(mu)), tf.exp(logvar)), 1)); // [batch]
-    return tf.mean(tf.add(bce, kl)) as tf.Scalar;
+    const logLikelihood = tf.add(tf.mul(images, tf.log(p)), tf.mul(tf.sub(1, images), tf.log(tf.sub(1, p)))); // [batch, 784]
+    const bce = tf.neg(tf.sum(logLikelihood, 1)) as tf.Tensor1D; // [batch]
+    const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logvar), tf.square(mu)), tf.exp(logvar)), 1)) as tf.Tensor1D; // [batch]
+    return [bce, kl];
   });
 }
 

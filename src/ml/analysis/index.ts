@@ -6,4 +6,4 @@
  */
 export { analyseClassifier, type ClassifierInsight } from './classifier-insight.js';
 export { classifierInsight } from './classifier-run.js';
-export { vaeInsight, vaeLossParts, exampleIndices, type VaeInsight } from './vae-insight.js';
+export { vaeInsight, exampleIndices, type VaeInsight } from './vae-insight.js';

@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { IMAGE_PIXELS, NUM_CLASSES, unitView, type DigitSet } from '../../data/index.js';
-import { EVAL_BATCH, heldOutImages } from '../evaluate.js';
-import { decodePoints, encodeImages, PROBABILITY_EPSILON, type Vae } from '../vae.js';
+import { EVAL_BATCH, evaluationNoise, heldOutImages } from '../evaluate.js';
+import { decodePoints, encodeImages, vaeLossParts, type Vae } from '../vae.js';
 import { readAwaited, type SliceReport } from './classifier-run.js';
 
 /**
@@ -35,22 +35,6 @@ export interface VaeInsight {
   examples: Reconstruction[];
 }
 
-/**
- * Each image's two terms of the loss `vaeLoss` averages, with the same noise:
- * reconstruction [batch] and KL [batch], in nats.
- */
-export function vaeLossParts(vae: Vae, images: tf.Tensor2D, noise: tf.Tensor2D): [tf.Tensor1D, tf.Tensor1D] {
-  return tf.tidy(() => {
-    const [mu, logvar] = vae.encoder.apply(images) as tf.Tensor2D[]; // [batch, latent] each
-    const z = tf.add(mu, tf.mul(noise, tf.exp(tf.mul(logvar, 0.5)))); // [batch, latent]
-    const p = tf.clipByValue(vae.decoder.apply(z) as tf.Tensor2D, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON);
-    const logLikelihood = tf.add(tf.mul(images, tf.log(p)), tf.mul(tf.sub(1, images), tf.log(tf.sub(1, p)))); // [batch, 784]
-    const bce = tf.neg(tf.sum(logLikelihood, 1)) as tf.Tensor1D; // [batch]
-    const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logvar), tf.square(mu)), tf.exp(logvar)), 1)) as tf.Tensor1D; // [batch]
-    return [bce, kl];
-  });
-}
-
 /** The first image of each digit 0, 1, 2, … in turn, `count` of them at most; digits the set lacks are skipped. */
 export function exampleIndices(labels: Uint8Array, count: number): number[] {
   const picked: number[] = [];
@@ -77,9 +61,7 @@ export async function vaeInsight(
   for (let first = 0; first < test.count; first += EVAL_BATCH) {
     const batchSize = Math.min(EVAL_BATCH, test.count - first);
     // The noise of a whole evaluation batch, as `eval` draws it, then used a slice at a time.
-    const noise = await readAwaited(
-      tf.randomNormal([batchSize, vae.latentDim], 0, 1, 'float32', options.seed + first / EVAL_BATCH),
-    ); // [batchSize * latent]
+    const noise = await readAwaited(evaluationNoise(options.seed, first, batchSize, vae.latentDim)); // [batchSize * latent]
     for (let start = first; start < first + batchSize; start += VAE_SLICE) {
       const size = Math.min(VAE_SLICE, first + batchSize - start);
       const indices = Int32Array.from({ length: size }, (_, i) => start + i);
