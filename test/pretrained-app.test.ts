@@ -8,7 +8,7 @@ import { createMlServices, encodeTestSet, type VaeHandle } from '../src/ui/backg
 import { createStore, initialState } from '../src/ui/state/index.js';
 import { useBackend } from './helpers/backends.js';
 import { fakeMnist, metadataFor } from './helpers/tui-fake-services.js';
-import { BLOCKS, startApp, waitFor } from './helpers/tui-harness.js';
+import { BLOCKS, startApp, unmountAll, waitFor } from './helpers/tui-harness.js';
 
 function shipped(model: 'cnn' | 'vae'): ModelMetadata {
   return JSON.parse(readFileSync(path.join(PRETRAINED_DIR, model, 'metadata.json'), 'utf8')) as ModelMetadata;
@@ -28,7 +28,7 @@ describe('the app with an empty models folder', () => {
     });
   });
 
-  after(() => app.instance.unmount());
+  after(unmountAll);
 
   it('shows the shipped models as pretrained, with their metrics, in the Models view', async () => {
     const { cnn, vae } = app.store.getState().models;

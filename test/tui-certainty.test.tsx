@@ -22,7 +22,7 @@ import {
   type Display,
   type Store,
 } from '../src/ui/state/index.js';
-import { graphicsLayer, Screen } from '../src/ui/views/index.js';
+import { graphicsLayer } from '../src/ui/views/index.js';
 import { certaintyBand, certaintyColour, certaintyRgb, CERTAINTY_BANDS } from '../src/ui/views/certainty-palette.js';
 import { brightness } from '../src/ui/views/contrast.js';
 import { digitColour, digitRgb, type Rgb } from '../src/ui/views/digit-palette.js';
@@ -30,22 +30,15 @@ import { renderLatentMap } from '../src/ui/views/latent-map.js';
 import {
   assertSnapshot,
   BLOCKS,
-  composeScreen,
   fakeServices,
   metadataFor,
-  renderInk,
+  screenOf,
+  unmountAll,
   TEST_CONFIG,
   waitFor,
 } from './helpers/tui-harness.js';
 
-const unmounts: (() => void)[] = [];
-after(() => unmounts.forEach((unmount) => unmount()));
-
-function screenOf(state: AppState): string {
-  const { instance, lastFrame } = renderInk(<Screen state={state} />, state.size.columns, state.size.rows);
-  unmounts.push(instance.unmount);
-  return composeScreen(lastFrame(), graphicsLayer(state), state.size.rows - 1);
-}
+after(unmountAll);
 
 /** The column of an image's centre of ink, in pixels. */
 function inkColumn(image: Float32Array): number {

@@ -5,15 +5,15 @@ import { analyseClassifier } from '../src/ml/analysis/index.js';
 import { createController } from '../src/ui/app/index.js';
 import type { AppServices } from '../src/ui/background/index.js';
 import { sparkline } from '../src/ui/chart/index.js';
-import { createStore, initialState, type AppState, type Display, type Store } from '../src/ui/state/index.js';
-import { graphicsLayer, Screen } from '../src/ui/views/index.js';
+import { createStore, initialState, type Display, type Store } from '../src/ui/state/index.js';
+import { graphicsLayer } from '../src/ui/views/index.js';
 import {
   assertSnapshot,
   BLOCKS,
-  composeScreen,
   fakeServices,
   metadataFor,
-  renderInk,
+  screenOf,
+  unmountAll,
   stripAnsi,
   TEST_CONFIG,
   waitFor,
@@ -22,15 +22,10 @@ import {
 const ASCII: Display = { ...BLOCKS, graphics: 'ascii', colour: false };
 const SIXEL: Display = { ...BLOCKS, graphics: 'sixel' };
 
-const unmounts: (() => void)[] = [];
-after(() => unmounts.forEach((unmount) => unmount()));
-
-/** What the screen shows for `state`, as text; `raw` keeps the colour codes. */
-function screenOf(state: AppState, raw = false): string {
-  const { instance, lastFrame } = renderInk(<Screen state={state} />, state.size.columns, state.size.rows);
-  unmounts.push(instance.unmount);
-  return raw ? lastFrame() : composeScreen(lastFrame(), graphicsLayer(state), state.size.rows - 1);
-}
+after(unmountAll);
+/** Controllers started without a screen, stopped after the tests. */
+const controllers: { quit(code: number): unknown }[] = [];
+after(() => controllers.forEach((controller) => void controller.quit(0)));
 
 /** The digit pairs the fake reader gets wrong, with how sure it is of the wrong answer. */
 const MISREAD: Record<number, [digit: number, confidence: number]> = { 4: [9, 0.93], 7: [1, 0.88], 3: [5, 0.71] };
@@ -91,7 +86,7 @@ async function started(
   };
   const store: Store = createStore(initialState({ columns, rows }, display, 'models'));
   const controller = createController({ store, services: counted, config: TEST_CONFIG });
-  unmounts.push(() => void controller.quit(0));
+  controllers.push(controller);
   await controller.boot();
   return { store, controller, fakes, calls };
 }

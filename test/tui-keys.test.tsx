@@ -3,7 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import { KEY_HELP } from '../src/ui/keymap/index.js';
 import type { AppState } from '../src/ui/state/index.js';
 import type { TrainEvent } from '../src/ml/events.js';
-import { metadataFor, startApp, waitFor } from './helpers/tui-harness.js';
+import { metadataFor, startApp, unmountAll, waitFor } from './helpers/tui-harness.js';
 
 /** The start event a training session reports, on the fake backend with one worker. */
 function startEvent(model: 'cnn' | 'vae', epochs: number, batchesPerEpoch: number, trainImages: number): TrainEvent {
@@ -23,14 +23,7 @@ const KEYS = {
 };
 const TRAINED = { cnn: metadataFor('cnn'), vae: metadataFor('vae') };
 
-let unmount: (() => void) | undefined;
-afterEach(() => unmount?.());
-
-async function app(options: Parameters<typeof startApp>[0] = {}) {
-  const started = await startApp(options);
-  unmount = started.instance.unmount;
-  return started;
-}
+afterEach(unmountAll);
 
 function cursorOf(state: AppState): [number, number] {
   return [Number(state.explorer.cursor[0].toFixed(2)), Number(state.explorer.cursor[1].toFixed(2))];
@@ -38,7 +31,7 @@ function cursorOf(state: AppState): [number, number] {
 
 describe('keys', () => {
   it('number keys, Tab and Shift-Tab switch views', async () => {
-    const { stdin, store, screen } = await app();
+    const { stdin, store, screen } = await startApp();
     const views: string[] = [];
     for (const key of ['2', '3', '4', '5', '1', '\t', '\t', KEYS.backTab, KEYS.backTab, KEYS.backTab, KEYS.backTab]) {
       stdin.type(key);
@@ -61,7 +54,7 @@ describe('keys', () => {
   });
 
   it('? lists every key, and any key closes it', async () => {
-    const { stdin, store, screen } = await app({ rows: 40 });
+    const { stdin, store, screen } = await startApp({ rows: 40 });
     stdin.type('?');
     const text = await screen();
     for (const { keys } of KEY_HELP)
@@ -72,7 +65,7 @@ describe('keys', () => {
   });
 
   it('arrows, hjkl, Shift and capitals move the explorer cursor; 0 recentres; each move redraws the digit', async () => {
-    const { stdin, store, screen } = await app({ saved: TRAINED });
+    const { stdin, store, screen } = await startApp({ saved: TRAINED });
     stdin.type('3');
     const seen: [number, number][] = [];
     const digits = new Set<Float32Array>();
@@ -116,13 +109,13 @@ describe('keys', () => {
   });
 
   it('the cursor stops at the edge of the map', async () => {
-    const { stdin, store } = await app({ saved: TRAINED });
+    const { stdin, store } = await startApp({ saved: TRAINED });
     stdin.type('3', ...Array<string>(12).fill('L'));
     assert.deepEqual(cursorOf(store.getState()), [4, 0]);
   });
 
   it('t trains the CNN: p pauses and resumes, c cancels keeping the last epoch', async () => {
-    const { stdin, store, sessions, screen } = await app();
+    const { stdin, store, sessions, screen } = await startApp();
     stdin.type('t');
     await waitFor(() => sessions.length === 1, 'a session');
     assert.equal(store.getState().view, 'train');
@@ -154,7 +147,7 @@ describe('keys', () => {
   });
 
   it('a lone Escape cancels training once no more input follows', async () => {
-    const { stdin, store, sessions } = await app();
+    const { stdin, store, sessions } = await startApp();
     stdin.type('v');
     await waitFor(() => sessions.length === 1, 'a session');
     sessions[0]!.emit(startEvent('vae', 20, 469, 60000));
@@ -166,7 +159,7 @@ describe('keys', () => {
   });
 
   it('a trains both in turn, and a finished epoch updates the model shown on the Models view', async () => {
-    const { stdin, store, sessions, screen } = await app();
+    const { stdin, store, sessions, screen } = await startApp();
     stdin.type('a');
     await waitFor(() => sessions.length === 1, 'the CNN session');
     const cnn = sessions[0]!;
@@ -191,7 +184,7 @@ describe('keys', () => {
   });
 
   it('q during training cancels it, waits for the save, then exits with 0', async () => {
-    const { stdin, controller, sessions, screen } = await app();
+    const { stdin, controller, sessions, screen } = await startApp();
     stdin.type('t');
     await waitFor(() => sessions.length === 1, 'a session');
     sessions[0]!.emit(startEvent('cnn', 10, 469, 60000));
@@ -207,13 +200,13 @@ describe('keys', () => {
   });
 
   it('Ctrl-C quits with 130', async () => {
-    const { stdin, controller } = await app();
+    const { stdin, controller } = await startApp();
     stdin.type(KEYS.ctrlC);
     assert.equal(await controller.exited, 130);
   });
 
   it('below 60×20 only q answers', async () => {
-    const { stdin, store, controller, screen } = await app({ columns: 50, rows: 15 });
+    const { stdin, store, controller, screen } = await startApp({ columns: 50, rows: 15 });
     assert.match(await screen(), /too small: 50×15/);
     stdin.type('2', '?', 't');
     assert.equal(store.getState().view, 'models');
@@ -223,7 +216,7 @@ describe('keys', () => {
   });
 
   it('a resize redraws at the new size', async () => {
-    const { store, screen } = await app({ saved: TRAINED });
+    const { store, screen } = await startApp({ saved: TRAINED });
     store.dispatch({ type: 'view', view: 'explore' });
     const wide = await screen();
     store.dispatch({ type: 'resize', size: { columns: 50, rows: 15 } });

@@ -7,7 +7,7 @@ import { loadMnist } from '../src/data/index.js';
 import { trainModel } from '../src/ml/index.js';
 import { createMlServices } from '../src/ui/background/index.js';
 import { useBackend } from './helpers/backends.js';
-import { startApp, waitFor } from './helpers/tui-harness.js';
+import { startApp, unmountAll, waitFor } from './helpers/tui-harness.js';
 
 const temp = () => mkdtempSync(path.join(tmpdir(), 'mnist-tui-tui-models-'));
 
@@ -29,8 +29,7 @@ before(async () => {
   });
 });
 
-let unmount: (() => void) | undefined;
-afterEach(() => unmount?.());
+afterEach(unmountAll);
 
 /** The app over the real model loaders, trainer and CNN insight of `modelsDir`, with fake data and VAE. */
 async function appOver(modelsDir: string) {
@@ -43,7 +42,6 @@ async function appOver(modelsDir: string) {
       analyseClassifier: real.analyseClassifier,
     },
   });
-  unmount = started.instance.unmount;
   return started;
 }
 

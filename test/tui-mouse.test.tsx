@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { computeLayout, pointAt } from '../src/ui/layout/index.js';
 import { IMAGE_SIDE } from '../src/data/index.js';
-import { metadataFor, startApp, waitFor } from './helpers/tui-harness.js';
+import { metadataFor, startApp, unmountAll, waitFor } from './helpers/tui-harness.js';
 
 const TRAINED = { cnn: metadataFor('cnn'), vae: metadataFor('vae') };
 const { map } = computeLayout({ columns: 80, rows: 24 }).explore;
@@ -14,12 +14,10 @@ function report(code: number, x: number, y: number, release = false): string {
 }
 const hover = (x: number, y: number) => report(35, x, y);
 
-let unmount: (() => void) | undefined;
-afterEach(() => unmount?.());
+afterEach(unmountAll);
 
 async function explorer() {
   const started = await startApp({ saved: TRAINED });
-  unmount = started.instance.unmount;
   started.stdin.type('3');
   return started;
 }
@@ -85,7 +83,6 @@ describe('mouse', () => {
 
   it('in Draw, the left button inks, the CNN reads it live, the VAE marks it, the right button erases', async () => {
     const { stdin, store, screen } = await startApp({ saved: TRAINED });
-    unmount = () => undefined;
     stdin.type('4');
     stdin.type(report(0, canvas.col + 14, canvas.row + 2));
     for (let y = 3; y < 12; y++) stdin.type(report(32, canvas.col + 14, canvas.row + y));

@@ -17,6 +17,7 @@ import {
   fakeCandidates,
   metadataFor,
   startApp,
+  unmountAll,
   waitFor,
 } from './helpers/tui-harness.js';
 import { fakeMnist } from './helpers/tui-fake-services.js';
@@ -39,13 +40,11 @@ function namedBefore(): NamedNumber[] {
   ];
 }
 
-let unmount: (() => void) | undefined;
-afterEach(() => unmount?.());
+afterEach(unmountAll);
 
 /** The app with both models, on the New numbers view once its scan is done. */
 async function gallery(options: Parameters<typeof startApp>[0] = {}) {
   const started = await startApp({ saved: { ...TRAINED }, ...options });
-  unmount = started.instance.unmount;
   started.stdin.type('5');
   await waitFor(() => started.store.getState().numbers.scan.stage === 'done', 'the scan');
   return started;
@@ -87,7 +86,6 @@ describe('New numbers', () => {
 
   it('says which model is missing and the key that trains it; nothing is scanned', async () => {
     const { stdin, store, scans, screen } = await startApp({ saved: { vae: TRAINED.vae } });
-    unmount = () => undefined;
     stdin.type('5');
     assert.equal(store.getState().view, 'numbers');
     assert.match(await screen(), /no CNN yet \(t\s+trains it\)/);
@@ -108,7 +106,6 @@ describe('New numbers', () => {
         },
       },
     });
-    unmount = () => undefined;
     stdin.type('5');
     await waitFor(() => store.getState().numbers.scan.stage === 'scanning', 'the scan to start');
     assert.match(await screen(), /Scanning the latent plane… 4,096\/16,384 █████░{15}/);
@@ -215,7 +212,6 @@ describe('New numbers', () => {
       );
 
       const second = await startApp({ saved: { ...TRAINED }, services, modelsDir });
-      unmount = second.instance.unmount;
       assert.deepEqual(
         second.store.getState().numbers.items.map((item) => [item.name, item.z, item.otherVae]),
         [['Zleven', chosen.z, false]],

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createController } from '../src/ui/app/index.js';
-import { createStore, initialState, type AppState, type Display, type Store } from '../src/ui/state/index.js';
+import { createStore, initialState, type Display, type Store } from '../src/ui/state/index.js';
 import { graphicsLayer, Screen } from '../src/ui/views/index.js';
 import {
   assertSnapshot,
   BLOCKS,
-  composeScreen,
   fakeServices,
   metadataFor,
   renderInk,
+  screenOf,
+  unmountAll,
   TEST_CONFIG,
   waitFor,
 } from './helpers/tui-harness.js';
@@ -21,15 +22,7 @@ const SIZES = [
   [120, 40],
 ] as const;
 
-const unmounts: (() => void)[] = [];
-after(() => unmounts.forEach((unmount) => unmount()));
-
-/** What the screen shows for `state`, as text. */
-function screenOf(state: AppState): string {
-  const { instance, lastFrame } = renderInk(<Screen state={state} />, state.size.columns, state.size.rows);
-  unmounts.push(instance.unmount);
-  return composeScreen(lastFrame(), graphicsLayer(state), state.size.rows - 1);
-}
+after(unmountAll);
 
 /** A started app over fake services, with the latent map fully encoded. */
 async function started(columns: number, rows: number, display: Display, trained = true) {
@@ -139,8 +132,7 @@ describe('views at fixed sizes', () => {
     controller.run({ type: 'view', view: 'explore' });
     controller.run({ type: 'move', dx: 1.5, dy: -0.5 });
     const state = store.getState();
-    const { instance, lastFrame } = renderInk(<Screen state={state} />, 80, 24);
-    unmounts.push(instance.unmount);
+    const { lastFrame } = renderInk(<Screen state={state} />, 80, 24);
     const legend = lastFrame()
       .split('\n')
       .find((line) => line.includes('cursor'));

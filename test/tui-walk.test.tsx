@@ -7,25 +7,18 @@ import { afterEach, describe, it } from 'node:test';
 import { decompressFrames, parseGIF } from 'gifuct-js';
 import { walkFrameLayout } from '../src/images/index.js';
 import { DEFAULT_WALK_SCALE } from '../src/ml/walk-config.js';
-import { metadataFor, startApp, waitFor } from './helpers/tui-harness.js';
+import { metadataFor, startApp, unmountAll, waitFor } from './helpers/tui-harness.js';
 
 const TRAINED = { cnn: metadataFor('cnn'), vae: metadataFor('vae') };
 const temp = () => mkdtempSync(path.join(tmpdir(), 'mnist-tui-tui-walk-'));
 
-let unmount: (() => void) | undefined;
-afterEach(() => unmount?.());
-
-async function app(options: Parameters<typeof startApp>[0] = {}) {
-  const started = await startApp(options);
-  unmount = started.instance.unmount;
-  return started;
-}
+afterEach(unmountAll);
 
 describe('recording a walk in the app', () => {
   it("r in Explore records the cursor's path, r again saves it as a GIF whose frames are the digits drawn on the way", async () => {
     const walkDir = temp();
     // Wide enough for the temporary folder's path on the status bar.
-    const { stdin, store, screen, services } = await app({ saved: TRAINED, walkDir, columns: 160 });
+    const { stdin, store, screen, services } = await startApp({ saved: TRAINED, walkDir, columns: 160 });
     stdin.type('3', 'r');
     assert.match(await screen(), /Recording a walk: 1 point; r saves it as a GIF\./);
     stdin.type('l', 'l', 'k');
@@ -71,21 +64,21 @@ describe('recording a walk in the app', () => {
 
   it('r twice without moving saves nothing and says why', async () => {
     const walkDir = temp();
-    const { stdin, store } = await app({ saved: TRAINED, walkDir });
+    const { stdin, store } = await startApp({ saved: TRAINED, walkDir });
     stdin.type('3', 'r', 'r');
     assert.equal(store.getState().message, 'Nothing recorded: move the cursor between the two presses of r.');
     assert.deepEqual(readdirSync(walkDir), []);
   });
 
   it('without models, r says what is missing', async () => {
-    const { stdin, store } = await app({ saved: { vae: metadataFor('vae') } });
+    const { stdin, store } = await startApp({ saved: { vae: metadataFor('vae') } });
     stdin.type('3', 'r');
     assert.equal(store.getState().message, 'Recording a walk needs a trained VAE and CNN.');
   });
 
   it('a folder that cannot be written is one line on the status bar, and the app goes on', async () => {
     const walkDir = path.join(temp(), 'gone');
-    const { stdin, store, screen } = await app({ saved: TRAINED, walkDir });
+    const { stdin, store, screen } = await startApp({ saved: TRAINED, walkDir });
     stdin.type('3', 'r', 'l', 'r');
     await waitFor(() => /Cannot save the walk/.test(store.getState().message ?? ''), 'the failure');
     assert.match(store.getState().message!, /^Cannot save the walk: .*gone.*walk-[\d-]+\.gif: cannot write: ENOENT$/);

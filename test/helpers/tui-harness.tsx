@@ -8,15 +8,15 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { render } from 'ink';
+import { render, type Instance } from 'ink';
 import type { ReactElement } from 'react';
 import type { Config, ModelName } from '../../src/config.js';
 import type { ModelMetadata } from '../../src/ml/index.js';
 import type { NamedNumber } from '../../src/ml/new-numbers/index.js';
 import { App, createController } from '../../src/ui/app/index.js';
 import type { AppServices } from '../../src/ui/background/index.js';
-import { createStore, initialState, type Display } from '../../src/ui/state/index.js';
-import { graphicsLayer, type LayerItem } from '../../src/ui/views/index.js';
+import { createStore, initialState, type AppState, type Display } from '../../src/ui/state/index.js';
+import { graphicsLayer, Screen, type LayerItem } from '../../src/ui/views/index.js';
 import { fakeServices } from './tui-fake-services.js';
 
 export { fakeCandidates, fakeServices, metadataFor, FAKE_CANDIDATES, type FakeSession } from './tui-fake-services.js';
@@ -85,7 +85,19 @@ export class FakeStdin extends EventEmitter {
   }
 }
 
-/** Renders `node` with Ink into a fake terminal of the given size, one whole frame per write. */
+/** Every Ink instance `renderInk` mounted that `unmountAll` has not unmounted yet. */
+const mounted = new Set<Instance>();
+
+/**
+ * Unmounts everything `renderInk` and `startApp` mounted, so no app keeps running into the next
+ * test: each TUI test file runs it after each test, or after all of them.
+ */
+export function unmountAll(): void {
+  for (const instance of mounted) instance.unmount();
+  mounted.clear();
+}
+
+/** Renders `node` with Ink into a fake terminal of the given size, one whole frame per write; see `unmountAll`. */
 export function renderInk(node: ReactElement, columns: number, rows: number) {
   const stdout = new FakeStdout(columns, rows);
   const stdin = new FakeStdin();
@@ -98,6 +110,7 @@ export function renderInk(node: ReactElement, columns: number, rows: number) {
     exitOnCtrlC: false,
     patchConsole: false,
   });
+  mounted.add(instance);
   return { instance, stdout, stdin, lastFrame: () => stdout.writes.at(-1) ?? '' };
 }
 
@@ -132,6 +145,12 @@ export function composeScreen(frame: string, layer: LayerItem[], rows: number): 
 }
 
 const SNAPSHOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/__snapshots__');
+
+/** What the screen shows for `state` alone, as text; `raw` keeps the escape codes and leaves graphics out. */
+export function screenOf(state: AppState, raw = false): string {
+  const { lastFrame } = renderInk(<Screen state={state} />, state.size.columns, state.size.rows);
+  return raw ? lastFrame() : composeScreen(lastFrame(), graphicsLayer(state), state.size.rows - 1);
+}
 
 /**
  * Compares `actual` with `test/__snapshots__/NAME.txt`; with
