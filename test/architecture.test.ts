@@ -6,9 +6,10 @@
  * `export … from` and dynamic `import()` all count.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
 
@@ -358,6 +359,34 @@ describe('architecture', () => {
     const files = ['src', 'test', 'bench', 'scripts'].flatMap(sources);
     const unused = unusedIndexExports(files);
     assert.deepEqual(unused, [], `exported but not imported from outside the folder:\n${unused.join('\n')}`);
+  });
+
+  it('loads no TensorFlow.js with the app before its first frame: the models come after it', () => {
+    // A loader hook reports every module the app's entry loads; importing it renders nothing.
+    const hook = `export async function load(url, context, next) { process.stderr.write(url + '\\n'); return next(url, context); }`;
+    const register = `import { register } from 'node:module'; register(${JSON.stringify('data:text/javascript,' + encodeURIComponent(hook))});`;
+    const app = pathToFileURL(path.join(ROOT, 'dist/src/ui/index.js')).href;
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        `data:text/javascript,${encodeURIComponent(register)}`,
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(app)})`,
+      ],
+      { encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    const loaded = result.stderr.split('\n');
+    assert.ok(
+      loaded.some((url) => url.includes('/node_modules/ink/')),
+      'the hook saw the app load Ink',
+    );
+    assert.deepEqual(
+      loaded.filter((url) => url.includes('/@tensorflow/')),
+      [],
+    );
   });
 
   it('keeps tests and benches independent of scripts/', () => {

@@ -29,4 +29,3 @@ export {
   type NamedNumber,
   type NewName,
 } from './named-numbers.js';
-export { visibleName } from './number-name.js';

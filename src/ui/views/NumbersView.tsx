@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
-import { visibleName } from '../../ml/new-numbers/index.js';
+// The module itself, not the folder's index, which loads TensorFlow.js (its glyph measures) before the first frame.
+import { visibleName } from '../../ml/new-numbers/number-name.js';
 import type { AppState, GalleryItem } from '../state/index.js';
 import { pageSize, pageStart, TILE_GAP, tileAt, type GalleryLayout } from '../layout/index.js';
 import { bar, count, latentPoint, percent, utcMinute } from './format.js';
