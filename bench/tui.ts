@@ -9,7 +9,7 @@
  *
  * The machine's load average is printed first: other work on the machine shows in every number.
  *
- * Usage: node dist/bench/tui.js [--models-dir DIR] [--keys N] [--training-only]
+ * Usage: node dist/bench/tui.js [--models-dir DIR] [--keys N] [--training-only | --start-only]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -180,6 +180,24 @@ async function startTimes(modelsDir: string): Promise<{ firstFrame: number; mode
   return { firstFrame, modelsShown };
 }
 
+/** Start times, one start at a time, on `modelsDir` and on an empty folder; the median of each since a start varies. */
+async function startRuns(modelsDir: string, runs = 7): Promise<void> {
+  const empty = mkdtempSync(path.join(tmpdir(), 'mnist-tui-bench-fresh-'));
+  for (const [what, dir] of [
+    [modelsDir, modelsDir],
+    ['empty models folder (pretrained)', empty],
+  ] as const) {
+    const times: { firstFrame: number; modelsShown: number }[] = [];
+    for (let i = 0; i < runs; i++) times.push(await startTimes(dir));
+    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!.toFixed(0);
+    console.log(
+      `${what}: start → first frame median ${median(times.map((t) => t.firstFrame))} ms, → models shown median ` +
+        `${median(times.map((t) => t.modelsShown))} ms (${runs} starts: ` +
+        `${times.map((t) => `${t.firstFrame.toFixed(0)}/${t.modelsShown.toFixed(0)}`).join(', ')})`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const flag = (name: string) => {
@@ -191,6 +209,10 @@ async function main(): Promise<void> {
   console.log(`models: ${modelsDir}, ${keys} keys per case, node ${process.version}`);
   const load = loadavg().map((v) => v.toFixed(2));
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; load average ${load.join(' ')}`);
+  if (args.includes('--start-only')) {
+    await startRuns(modelsDir);
+    return;
+  }
   const training: Case = { columns: 80, rows: 24, graphics: 'blocks', training: true };
   const cases: Case[] = args.includes('--training-only')
     ? [training]
