@@ -3,6 +3,7 @@ import { before, describe, it } from 'node:test';
 import type * as tf from '@tensorflow/tfjs-core';
 import { IMAGE_PIXELS, loadMnist, type Mnist } from '../src/data/index.js';
 import { createTask, createVae } from '../src/ml/index.js';
+import { HINGE_REACH, HINGE_SLOPE } from '../src/ml/vae.js';
 import { learningRateAt, LEARNING_SCHEDULE } from '../src/ml/tasks.js';
 import { useBackend } from './helpers/backends.js';
 
@@ -44,6 +45,37 @@ describe("the VAE's training recipe", () => {
     }
     assert.ok(lit > 20 && Math.max(...bias) > 0 && Math.min(...bias) < -6, 'the middle lit, the border dark');
     for (const part of Object.values(task.parts)) part.dispose();
+  });
+
+  it("spreads the decoder's first hinges over the latent plane: slopes from N(0, HINGE_SLOPE²), distances uniform up to HINGE_REACH", () => {
+    const hidden = (seed: number) => {
+      const vae = createVae({ latentDim: 2, seed });
+      const [kernel, bias] = vae.decoder
+        .getLayer('dec_hidden')
+        .getWeights()
+        .map((w) => w.dataSync() as Float32Array);
+      vae.encoder.dispose();
+      vae.decoder.dispose();
+      return { kernel: kernel!, bias: bias! };
+    };
+    const { kernel, bias } = hidden(5);
+    assert.equal(kernel.length, 2 * 512);
+    const mean = kernel.reduce((s, w) => s + w, 0) / kernel.length;
+    const std = Math.sqrt(kernel.reduce((s, w) => s + (w - mean) ** 2, 0) / kernel.length);
+    assert.ok(Math.abs(mean) < 0.15 && Math.abs(std / HINGE_SLOPE - 1) < 0.08, `mean ${mean}, std ${std}`);
+    // Unit j's hinge is the line w·z + b = 0, at distance |b| / |w| from the origin.
+    const distances = Array.from(bias, (b, j) => Math.abs(b) / Math.hypot(kernel[j]!, kernel[512 + j]!));
+    assert.ok(Math.max(...distances) <= HINGE_REACH * (1 + 1e-6), 'every hinge within reach');
+    const nearer = (d: number) => distances.filter((x) => x < d).length / distances.length;
+    for (const share of [0.25, 0.5, 0.75]) {
+      assert.ok(
+        Math.abs(nearer(share * HINGE_REACH) - share) < 0.07,
+        `${nearer(share * HINGE_REACH)} within ${share} of reach`,
+      );
+    }
+    assert.ok(bias.some((b) => b > 0) && bias.some((b) => b < 0), 'hinges on both sides');
+    assert.deepEqual(hidden(5), { kernel, bias }, 'the seed repeats them');
+    assert.notDeepEqual(hidden(6).bias, bias, 'another seed draws others');
   });
 
   it('builds a zero output bias without means, as for a model about to be loaded', () => {
