@@ -362,9 +362,11 @@ describe('architecture', () => {
   });
 
   it('loads no TensorFlow.js with the app before its first frame: the models come after it', () => {
-    // A loader hook reports every module the app's entry loads; importing it renders nothing.
+    // A loader hook reports every module loaded: the CLI's own (run as `--version`, it stops
+    // there), then the app's entry, which the CLI imports for the app; importing renders nothing.
     const hook = `export async function load(url, context, next) { process.stderr.write(url + '\\n'); return next(url, context); }`;
     const register = `import { register } from 'node:module'; register(${JSON.stringify('data:text/javascript,' + encodeURIComponent(hook))});`;
+    const cli = pathToFileURL(path.join(ROOT, 'dist/src/cli.js')).href;
     const app = pathToFileURL(path.join(ROOT, 'dist/src/ui/index.js')).href;
     const result = spawnSync(
       process.execPath,
@@ -373,7 +375,7 @@ describe('architecture', () => {
         `data:text/javascript,${encodeURIComponent(register)}`,
         '--input-type=module',
         '-e',
-        `await import(${JSON.stringify(app)})`,
+        `process.argv = [process.execPath, 'mnist-tui', '--version']; await import(${JSON.stringify(cli)}); await import(${JSON.stringify(app)});`,
       ],
       { encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } },
     );
@@ -382,6 +384,10 @@ describe('architecture', () => {
     assert.ok(
       loaded.some((url) => url.includes('/node_modules/ink/')),
       'the hook saw the app load Ink',
+    );
+    assert.ok(
+      loaded.some((url) => url.endsWith('/dist/src/commands/argv.js')),
+      'the hook saw the CLI load its argument parser',
     );
     assert.deepEqual(
       loaded.filter((url) => url.includes('/@tensorflow/')),

@@ -26,6 +26,7 @@ async function smallTrainedVae(train: DigitSet): Promise<Vae> {
   const task = createTask('vae', { ...train, count: 2000 }, 11);
   const [kernel, bias] = task.parts.decoder.getLayer('dec_hidden').weights;
   tf.tidy(() => {
+    // Seed + 4: the seed that layer's Glorot draw had, so the figures below are the ones measured before.
     kernel!.write(tfl.initializers.glorotUniform({ seed: 11 + 4 }).apply([2, 512]) as tf.Tensor);
     bias!.write(tf.zeros([512]));
   });

@@ -19,7 +19,7 @@ export interface VaeOptions {
 /** Means are clamped this far from 0 and 1, so a pixel never lit in training gets a finite logit. */
 const MEAN_CLAMP = 1e-3;
 
-/** Seeds the decoder's first layer (spreadHinges) apart from the layers tfjs draws from seed + 1 … 5. */
+/** Seeds the decoder's first layer (spreadHinges) apart from the layers tfjs draws from seed + 1, 2, 3 and 5. */
 const HINGE_SEED_OFFSET = 6;
 
 /** Encoder and decoder as separate models, so the explorer can decode single points. */
@@ -92,7 +92,7 @@ export const HINGE_REACH = 3;
  * training set 2.0 and 2.4 nats closer after 20 epochs and lowered validation −ELBO by 0.9 and
  * 2.3 nats; on the test set, 146.65 nats against 149.10 (BENCHMARKS.md, "VAE quality, evening").
  */
-export function spreadHinges(latentDim: number, seed: number): { kernel: Float32Array; bias: Float32Array } {
+function spreadHinges(latentDim: number, seed: number): { kernel: Float32Array; bias: Float32Array } {
   const uniform = createRng(seed + HINGE_SEED_OFFSET);
   // Box–Muller; 1 − u is in (0, 1], so its logarithm is finite.
   const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());

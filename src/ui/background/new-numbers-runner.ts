@@ -8,7 +8,6 @@ import path from 'node:path';
 import type { Config } from '../../config.js';
 import { IMAGE_PIXELS, type Mnist } from '../../data/index.js';
 import type { NamedNumber, NewNumberCandidate } from '../../ml/new-numbers/index.js';
-// The names store on its own: the folder's index would load TensorFlow.js as the app starts.
 // The module itself, not the folder's index, which loads TensorFlow.js (its glyph measures) before the first frame.
 import { NAMED_NUMBERS_FILE } from '../../ml/new-numbers/named-numbers.js';
 import { firstLine } from '../../errors.js';

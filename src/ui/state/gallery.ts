@@ -5,7 +5,6 @@
  */
 import type { ModelMetadata } from '../../ml/index.js';
 import type { NewNumberCandidate } from '../../ml/new-numbers/index.js';
-// The names store on its own: the folder's index would load TensorFlow.js as the app starts.
 // The module itself, not the folder's index, which loads TensorFlow.js (its glyph measures) before the first frame.
 import { isSameModel, type NamedNumber } from '../../ml/new-numbers/named-numbers.js';
 import type { GalleryItem, LatentPoint } from './app-state.js';
