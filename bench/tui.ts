@@ -3,7 +3,8 @@
  *  - cursor key → next frame written (p50/p95/max) in the explorer, per size and graphics mode,
  *    with the certainty map (`u`) being computed and shown, and while the VAE trains in the
  *    background (on a copy of the models, the app's workers on every core);
- *  - start to first frame of `mnist-tui` in a pseudo-terminal (via `script`), and to models loaded.
+ *  - start to first frame of `mnist-tui` in a pseudo-terminal (via `script`), and to models loaded,
+ *    on the models folder and on an empty one (the shipped models): medians of seven starts each.
  * Uses the models in --models-dir (default ./models); without a VAE there, trains a tiny one
  * (1 epoch on 500 images) into a temporary folder first.
  *
@@ -235,15 +236,7 @@ async function main(): Promise<void> {
     );
   }
   if (args.includes('--training-only')) return;
-  const start = await startTimes(modelsDir);
-  console.log(
-    `start → first frame: ${start.firstFrame.toFixed(0)} ms; → models shown: ${start.modelsShown.toFixed(0)} ms`,
-  );
-  // A first run: nothing trained, so the shipped pretrained models stand in.
-  const fresh = await startTimes(mkdtempSync(path.join(tmpdir(), 'mnist-tui-bench-fresh-')));
-  console.log(
-    `empty models folder (pretrained): start → first frame: ${fresh.firstFrame.toFixed(0)} ms; → models shown: ${fresh.modelsShown.toFixed(0)} ms`,
-  );
+  await startRuns(modelsDir);
 }
 
 await main();
